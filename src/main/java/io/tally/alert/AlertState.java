@@ -1,0 +1,6 @@
+package io.tally.alert;
+
+public enum AlertState {
+    FIRING,
+    RESOLVED
+}

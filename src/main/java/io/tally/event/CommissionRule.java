@@ -1,0 +1,70 @@
+package io.tally.event;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * A version of a commission rule (stream {@code commission-rules}), read "as of" event time. Rates are exact
+ * decimals in [0, 1] so that rate + bonusRate and the commission are computed without binary rounding.
+ */
+public class CommissionRule {
+    public String ruleId;
+    public long ts;
+    public String merchantId;
+    /** Null: applies to every product of the merchant. */
+    public String productId;
+    /** Null: applies to every creator. */
+    public String creatorId;
+    /** Null only when deleted. */
+    public BigDecimal rate;
+    public BigDecimal bonusRate;
+    /** Exclusive end of validity (epoch ms); null: no end. */
+    public Long validUntil;
+    public boolean deleted;
+
+    public CommissionRule() {}
+
+    public CommissionRule(String ruleId, long ts, String merchantId, String productId, String creatorId,
+                          BigDecimal rate, BigDecimal bonusRate, Long validUntil, boolean deleted) {
+        this.ruleId = ruleId;
+        this.ts = ts;
+        this.merchantId = merchantId;
+        this.productId = productId;
+        this.creatorId = creatorId;
+        this.rate = rate;
+        this.bonusRate = bonusRate;
+        this.validUntil = validUntil;
+        this.deleted = deleted;
+    }
+
+    /** rate + bonusRate. */
+    public BigDecimal effectiveRate() {
+        return bonusRate == null ? rate : rate.add(bonusRate);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof CommissionRule)) return false;
+        CommissionRule r = (CommissionRule) o;
+        return ts == r.ts && deleted == r.deleted && Objects.equals(ruleId, r.ruleId)
+                && Objects.equals(merchantId, r.merchantId) && Objects.equals(productId, r.productId)
+                && Objects.equals(creatorId, r.creatorId) && compare(rate, r.rate) && compare(bonusRate, r.bonusRate)
+                && Objects.equals(validUntil, r.validUntil);
+    }
+
+    private static boolean compare(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ruleId, ts, merchantId);
+    }
+
+    @Override
+    public String toString() {
+        return "CommissionRule{" + ruleId + " ts=" + ts + " merchant=" + merchantId + " product=" + productId
+                + " creator=" + creatorId + " rate=" + rate + " bonus=" + bonusRate + " validUntil=" + validUntil
+                + (deleted ? " deleted" : "") + "}";
+    }
+}

@@ -1,0 +1,41 @@
+package io.tally.event;
+
+import java.util.Objects;
+
+/** A version of a creator (stream {@code creators}): audience size and the creator's own shopper account. */
+public class Creator {
+    public String creatorId;
+    public long ts;
+    public long followers;
+    /** The creator's own shopper account: orders by it are self-purchases. */
+    public String userId;
+    public String niche;
+
+    public Creator() {}
+
+    public Creator(String creatorId, long ts, long followers, String userId, String niche) {
+        this.creatorId = creatorId;
+        this.ts = ts;
+        this.followers = followers;
+        this.userId = userId;
+        this.niche = niche;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Creator)) return false;
+        Creator c = (Creator) o;
+        return ts == c.ts && followers == c.followers && Objects.equals(creatorId, c.creatorId)
+                && Objects.equals(userId, c.userId) && Objects.equals(niche, c.niche);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(creatorId, ts);
+    }
+
+    @Override
+    public String toString() {
+        return "Creator{" + creatorId + " ts=" + ts + " followers=" + followers + " user=" + userId + "}";
+    }
+}

@@ -1,0 +1,7 @@
+package io.tally.event;
+
+public enum EngagementKind {
+    LIKE,
+    COMMENT,
+    SHARE
+}

@@ -1,0 +1,7 @@
+package io.tally.event;
+
+public enum SpendKind {
+    FLAT_FEE,
+    SAMPLE,
+    ADS
+}

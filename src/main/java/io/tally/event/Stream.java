@@ -1,0 +1,46 @@
+package io.tally.event;
+
+/** Every stream of the contract, with its wire name (default topic {@code tally.<name>}, replay file {@code <name>.jsonl}). */
+public enum Stream {
+    VIEWS("views"),
+    ENGAGEMENTS("engagements"),
+    CLICKS("clicks"),
+    ORDERS("orders"),
+    ORDER_UPDATES("order-updates"),
+    COMMISSION_RULES("commission-rules"),
+    PRODUCTS("products"),
+    CREATORS("creators"),
+    SPEND("spend"),
+    ALERT_RULES("alert-rules"),
+    ATTRIBUTIONS("attributions"),
+    ATTRIBUTIONS_SHADOW("attributions-shadow"),
+    KPIS("kpis"),
+    ALERTS("alerts"),
+    DEAD_LETTERS("dead-letters");
+
+    private final String wireName;
+
+    Stream(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The name used in topics, file names, schemas and the {@code stream} field of dead letters. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public String defaultTopic() {
+        return "tally." + wireName;
+    }
+
+    public boolean isInput() {
+        return ordinal() <= ALERT_RULES.ordinal();
+    }
+
+    public static Stream ofWireName(String name) {
+        for (Stream s : values()) {
+            if (s.wireName.equals(name)) return s;
+        }
+        throw new IllegalArgumentException("unknown stream '" + name + "'");
+    }
+}

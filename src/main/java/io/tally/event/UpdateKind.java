@@ -1,0 +1,6 @@
+package io.tally.event;
+
+public enum UpdateKind {
+    CANCEL,
+    REFUND
+}
