@@ -1,0 +1,146 @@
+package io.tally.config;
+
+import io.tally.attribution.Model;
+import io.tally.event.Stream;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed configuration of Tally's jobs. Every default of the contract lives here, in one place; a
+ * {@code jobs/*.yaml} file overrides what it names (see {@link ConfigLoader}). Field names are the YAML keys.
+ */
+public class TallyConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public JobSettings job = new JobSettings();
+    public KafkaSettings kafka = new KafkaSettings();
+    /** Topic of each stream, by wire name ({@code views: tally.views}); defaults {@code tally.<stream>}. */
+    public Map<String, String> topics = defaultTopics();
+    public TimeSettings time = new TimeSettings();
+    public CheckpointSettings checkpoints = new CheckpointSettings();
+    public AttributionSettings attribution = new AttributionSettings();
+    public KpiSettings kpis = new KpiSettings();
+    public AlertSettings alerts = new AlertSettings();
+
+    /** The topic of a stream. */
+    public String topic(Stream stream) {
+        String t = topics.get(stream.wireName());
+        return t != null ? t : stream.defaultTopic();
+    }
+
+    public static Map<String, String> defaultTopics() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Stream s : Stream.values()) m.put(s.wireName(), s.defaultTopic());
+        return m;
+    }
+
+    public static class JobSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Flink job name. */
+        public String name = "tally";
+        /** Default parallelism of every operator; 0 = Flink's own default (flink-conf / -p). */
+        public int parallelism = 0;
+    }
+
+    public static class KafkaSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public String bootstrapServers = "localhost:9092";
+        /** Consumer group of the job's sources. */
+        public String groupId = "tally";
+        /** Prefix of the transactional ids of the exactly-once sinks; unique per job on a cluster. */
+        public String transactionalIdPrefix = "tally";
+        /** Must stay below the broker's transaction.max.timeout.ms (15 min by default). */
+        public Duration transactionTimeout = Duration.ofMinutes(5);
+        /** Where a source starts when its group has no committed offset: earliest or latest. */
+        public String startingOffsets = "earliest";
+        /**
+         * Extra Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*), values may
+         * use {@code ${ENV_VAR}} so secrets stay in the environment.
+         */
+        public Map<String, String> properties = new LinkedHashMap<>();
+    }
+
+    public static class TimeSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** How far a stream may be out of order; records further behind are LATE dead letters. */
+        public Duration watermarkBound = Duration.ofSeconds(5);
+        /** A source partition silent this long stops holding back the watermark (0 = never idle). */
+        public Duration sourceIdleness = Duration.ofSeconds(30);
+    }
+
+    public static class CheckpointSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public Duration interval = Duration.ofSeconds(30);
+        /** Checkpoint storage URI; empty: Flink's configuration decides (JobManager memory when unset). */
+        public String dir = "";
+        /** rocksdb or hashmap. */
+        public String stateBackend = "rocksdb";
+        public boolean incremental = true;
+        public Duration minPause = Duration.ofSeconds(5);
+        public Duration timeout = Duration.ofMinutes(10);
+    }
+
+    public static class AttributionSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public Model primaryModel = Model.LAST_CLICK;
+        /** Models also computed for side-by-side comparison, written to attributions-shadow. */
+        public List<Model> shadowModels = new ArrayList<>(List.of(
+                Model.FIRST_CLICK, Model.LINEAR, Model.TIME_DECAY, Model.POSITION_BASED));
+        public Duration clickWindow = Duration.ofDays(7);
+        public Duration viewWindow = Duration.ofDays(1);
+        /** Half-life of TIME_DECAY weights. */
+        public Duration halfLife = Duration.ofDays(1);
+        /** Whether view-through lines earn commission. */
+        public boolean payViewThrough = false;
+        public Duration customerHorizon = Duration.ofDays(365);
+        /** Updates later than this after the order go to dead letters AFTER_SETTLEMENT. */
+        public Duration settlementWindow = Duration.ofDays(30);
+        /**
+         * How long after its ts an order is remembered at all (at least the settlement window): an update for a
+         * remembered order past settlement is AFTER_SETTLEMENT, for a forgotten one UNKNOWN_ORDER.
+         */
+        public Duration orderMemory = Duration.ofDays(90);
+        /** Dedup horizon per input stream (wire name). */
+        public Map<String, Duration> dedup = defaultDedup();
+
+        public Duration dedupHorizon(Stream stream) {
+            Duration d = dedup.get(stream.wireName());
+            return d != null ? d : defaultDedup().get(stream.wireName());
+        }
+
+        public static Map<String, Duration> defaultDedup() {
+            Map<String, Duration> m = new LinkedHashMap<>();
+            m.put(Stream.VIEWS.wireName(), Duration.ofMinutes(5));
+            m.put(Stream.ENGAGEMENTS.wireName(), Duration.ofMinutes(5));
+            m.put(Stream.CLICKS.wireName(), Duration.ofHours(1));
+            m.put(Stream.ORDERS.wireName(), Duration.ofHours(72));
+            m.put(Stream.ORDER_UPDATES.wireName(), Duration.ofHours(72));
+            m.put(Stream.SPEND.wireName(), Duration.ofHours(72));
+            return m;
+        }
+    }
+
+    public static class KpiSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Tumbling window sizes, aligned to the epoch. */
+        public List<Duration> windows = new ArrayList<>(List.of(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(1)));
+        /** Least processing time between two non-final updates of an open window. */
+        public Duration updateInterval = Duration.ofSeconds(10);
+    }
+
+    public static class AlertSettings implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /**
+         * Rules in force from the start, each written like a record of the alert-rules stream (CONTRACT section 5),
+         * e.g. {@code {ruleId: cpa-above-margin, dimension: CREATOR, window: 1h, metric: cpa, op: ">",
+         * threshold: {metric: marginPerOrder}, minSample: {metric: attributedOrders, value: 5}}}.
+         */
+        public List<Map<String, Object>> rules = new ArrayList<>();
+    }
+
+}
