@@ -65,6 +65,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private final long viewWindowMs;
     private final long halfLifeMs;
     private final long customerHorizonMs;
+    private final List<Model> shadowModels;
 
     /** Clicks of this user by productId, sorted by (ts, eventId). */
     private transient MapState<String, List<TouchPoint>> clicks;
@@ -87,6 +88,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         this.viewWindowMs = settings.viewWindow.toMillis();
         this.halfLifeMs = settings.halfLife.toMillis();
         this.customerHorizonMs = settings.customerHorizon.toMillis();
+        this.shadowModels = settings.effectiveShadowModels();
     }
 
     @Override
@@ -228,7 +230,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
             if (!candidates.isEmpty()) {
                 emit(lc, settings.primaryModel, Touch.CLICK,
                         AttributionModels.credit(settings.primaryModel, candidates, t, halfLifeMs), rules, creators, ctx, out);
-                for (Model shadow : settings.shadowModels) {
+                for (Model shadow : shadowModels) {
                     emit(lc, shadow, Touch.CLICK, AttributionModels.credit(shadow, candidates, t, halfLifeMs),
                             rules, creators, ctx, out);
                 }
@@ -239,7 +241,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
             List<Credit> credits = seen.isEmpty() ? List.of(new Credit(null, BigDecimal.ONE))
                     : List.of(new Credit(seen.get(seen.size() - 1), BigDecimal.ONE));
             emit(lc, settings.primaryModel, touch, credits, rules, creators, ctx, out);
-            for (Model shadow : settings.shadowModels) {
+            for (Model shadow : shadowModels) {
                 emit(lc, shadow, touch, credits, rules, creators, ctx, out);
             }
         }

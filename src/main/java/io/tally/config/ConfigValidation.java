@@ -147,7 +147,6 @@ final class ConfigValidation {
                 Model m = a.shadowModels.get(i);
                 String key = "attribution.shadowModels[" + i + "]";
                 if (m == null) problem(key, "has no value");
-                else if (m == a.primaryModel) problem(key, m + " is the primary model; a shadow model must differ");
                 else if (!seen.add(m)) problem(key, m + " is listed twice");
             }
         }

@@ -1,5 +1,6 @@
 package io.tally.io;
 
+import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -29,14 +30,6 @@ public final class KafkaIo {
     /** A serializable function from a record to its Kafka key or JSON value. */
     public interface Field<T> extends Function<T, String>, Serializable {}
 
-    /** Client properties: bootstrap servers plus {@code kafka.properties} (security settings etc.). */
-    public static Properties clientProperties(TallyConfig config) {
-        Properties p = new Properties();
-        p.putAll(config.kafka.properties);
-        p.setProperty("bootstrap.servers", config.kafka.bootstrapServers);
-        return p;
-    }
-
     /**
      * The raw records of one input stream's topic. Reads committed records only (our own outputs are written in
      * transactions), starts from the group's committed offsets or else {@code kafka.startingOffsets}, and never
@@ -44,7 +37,7 @@ public final class KafkaIo {
      */
     public static DataStream<RawRecord> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream) {
         String topic = config.topic(stream);
-        Properties props = clientProperties(config);
+        Properties props = ConfigLoader.kafkaClientProperties(config);
         props.setProperty("isolation.level", "read_committed");
         props.setProperty("partition.discovery.interval.ms", "60000");
         OffsetResetStrategy reset = "latest".equals(config.kafka.startingOffsets)
@@ -84,7 +77,7 @@ public final class KafkaIo {
     public static <T> KafkaSink<T> sink(TallyConfig config, Stream stream, Field<T> key, Field<T> json,
                                         DeliveryGuarantee guarantee) {
         String topic = config.topic(stream);
-        Properties props = clientProperties(config);
+        Properties props = ConfigLoader.kafkaClientProperties(config);
         props.setProperty("transaction.timeout.ms", String.valueOf(config.kafka.transactionTimeout.toMillis()));
         props.setProperty("compression.type", "lz4");
         props.setProperty("linger.ms", "20");

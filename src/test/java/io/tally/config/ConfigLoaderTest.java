@@ -340,8 +340,6 @@ class ConfigLoaderTest {
                 "kafka.properties.bootstrap.servers: set kafka.bootstrapServers instead");
         assertProblem("attribution:\n  settlementWindow: 120d\n",
                 "attribution.orderMemory: must be at least attribution.settlementWindow (120d)");
-        assertProblem("attribution:\n  primaryModel: LINEAR\n",
-                "attribution.shadowModels[1]: LINEAR is the primary model");
         assertProblem("attribution:\n  shadowModels: [LINEAR, LINEAR]\n", "attribution.shadowModels[1]: LINEAR is listed twice");
         assertProblem("topics:\n  kpis: tally.alerts\n", "topics.alerts: topic 'tally.alerts' is also the topic of kpis");
         assertProblem("topics:\n  views: 'tally views'\n", "topics.views: 'tally views' is not a Kafka topic name");
