@@ -98,23 +98,24 @@ public final class SchemaSupport {
         }
         StringBuilder failures = new StringBuilder();
         int failed = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) continue;
-            Set<ValidationMessage> errors;
-            try {
-                errors = validate(stream, line);
-            } catch (IllegalArgumentException e) {
-                errors = null;
-                failures.append("\n  line ").append(i + 1).append(": ").append(e.getMessage());
-            }
-            if (errors == null || !errors.isEmpty()) {
-                if (errors != null) failures.append("\n  line ").append(i + 1).append(": ").append(describe(errors));
-                if (++failed == 20) break; // enough to see the pattern
+        for (int i = 0; i < lines.size() && failed < 20; i++) { // 20 are enough to see the pattern
+            String problem = lines.get(i).isBlank() ? null : problemOf(stream, lines.get(i));
+            if (problem != null) {
+                failures.append("\n  line ").append(i + 1).append(": ").append(problem);
+                failed++;
             }
         }
         if (failed > 0) {
             throw new AssertionError(jsonl + " has records that are not valid '" + stream + "' records:" + failures);
+        }
+    }
+
+    private static String problemOf(String stream, String line) {
+        try {
+            Set<ValidationMessage> errors = validate(stream, line);
+            return errors.isEmpty() ? null : describe(errors);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 

@@ -69,6 +69,9 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 class SchemasTest {
     private static final long T = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
     private static final long HOUR = 3_600_000L;
+    /** The validator ships the 2020-12 meta-schema: this never goes to the network. */
+    private static final JsonSchema META_SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
     // ---- the schema files themselves ----
 
@@ -89,7 +92,7 @@ class SchemasTest {
     void schemaIsValidDraft2020_12WithIdTitleAndDescription(Stream stream) throws IOException {
         JsonNode schema = SchemaSupport.parse(Files.readString(SchemaSupport.schemaFile(stream.wireName())));
 
-        assertThat(metaSchema().validate(schema)).isEmpty();
+        assertThat(META_SCHEMA.validate(schema)).isEmpty();
         assertThat(schema.path("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
         assertThat(schema.path("$id").asText()).isEqualTo(SchemaSupport.BASE_IRI + stream.wireName() + ".schema.json");
         assertThat(schema.path("title").asText()).isNotBlank();
@@ -99,7 +102,7 @@ class SchemasTest {
 
     @Test
     void theMetaSchemaCheckCatchesABrokenSchema() {
-        assertThat(metaSchema().validate(SchemaSupport.parse("{\"type\": \"strin\", \"minLength\": -1}"))).hasSize(3);
+        assertThat(META_SCHEMA.validate(SchemaSupport.parse("{\"type\": \"strin\", \"minLength\": -1}"))).isNotEmpty();
     }
 
     /** A data engineer reads the schemas: every field says what it means. */
@@ -785,11 +788,6 @@ class SchemasTest {
 
     private static List<String> types(Set<ValidationMessage> errors) {
         return errors.stream().map(ValidationMessage::getType).collect(Collectors.toList());
-    }
-
-    private static JsonSchema metaSchema() {
-        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
     }
 
     @Test
