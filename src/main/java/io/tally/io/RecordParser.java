@@ -47,8 +47,14 @@ import java.util.Set;
  * is not one), JSON booleans only, enum values spelled exactly; unknown fields are ignored.
  *
  * <p>Reads with limits (nesting depth, number and string length) so a hostile record is rejected cheaply, and
- * reads floats as {@link BigDecimal} so money and rates are exact. Not thread-safe in spirit (one per parallel
- * task), though it holds no mutable state of its own.
+ * reads floats as {@link BigDecimal} so money and rates are exact. It holds only immutable Jackson objects, so it is
+ * thread-safe; a parallel task still creates its own in {@code open()} (it is not Serializable).
+ *
+ * <p>Choices where the contract is silent: absent and JSON null are the same for every field; a JSON object with a
+ * repeated field name is MALFORMED_JSON; money may carry trailing zeros (1.100 is 1.10) but no third significant
+ * decimal; contentFormat is at most 128 characters; a view lists at most 1000 productIds; product stock is an
+ * integer >= 0; validUntil an integer >= 0; a rate has at most 20 decimals; an alert rule's baseline averages at
+ * most 1000 windows; a disabled alert rule keeps only ruleId and ts, whatever else it says.
  */
 public class RecordParser {
     static final int MAX_NESTING_DEPTH = 32;
