@@ -1,7 +1,6 @@
 package io.tally.attribution;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.List;
  * click. Pure functions, no Flink.
  */
 public final class AttributionModels {
-    static final MathContext PRECISION = MathContext.DECIMAL64;
 
     private AttributionModels() {}
 
@@ -84,9 +82,8 @@ public final class AttributionModels {
         List<Credit> credits = new ArrayList<>(groups.size());
         for (int g = 0; g < groups.size(); g++) {
             double sum = sums.get(g);
-            BigDecimal weight = sum == total ? BigDecimal.ONE
-                    : new BigDecimal(sum, PRECISION).divide(new BigDecimal(total, PRECISION), PRECISION);
-            credits.add(new Credit(groups.get(g), BigDecimal.valueOf(weight.doubleValue())));
+            // One division per group: a single group weighs exactly 1, and 0.5 / 0.4 / 0.2 stay exact decimals.
+            credits.add(new Credit(groups.get(g), sum == total ? BigDecimal.ONE : BigDecimal.valueOf(sum / total)));
         }
         return credits;
     }

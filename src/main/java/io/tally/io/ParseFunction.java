@@ -47,8 +47,7 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
     private static final long serialVersionUID = 1L;
 
     /** Dead letters of every stream share this tag, so one sink writes them all. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = DeadLetters.TAG;
 
     /** Payload bytes decoded for a dead letter: enough for {@link DeadLetter#MAX_PAYLOAD_CHARS} characters. */
     private static final int MAX_PAYLOAD_BYTES = 4 * DeadLetter.MAX_PAYLOAD_CHARS + 4;

@@ -2,7 +2,6 @@ package io.tally.io;
 
 import io.tally.event.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.Path;
@@ -11,7 +10,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Collections;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** Replay inputs: {@code IN/<stream>.jsonl}, one JSON object per line, blank lines skipped; a missing file is empty. */
 public final class ReplayFiles {
@@ -24,8 +24,7 @@ public final class ReplayFiles {
     public static DataStream<RawRecord> source(StreamExecutionEnvironment env, java.nio.file.Path inputDir, Stream stream) {
         java.nio.file.Path file = inputDir.resolve(stream.wireName() + ".jsonl");
         if (!Files.isRegularFile(file)) {
-            return env.fromData(Collections.<RawRecord>emptyList(), TypeInformation.of(RawRecord.class))
-                    .name("No " + stream.wireName() + " file").uid("source-" + stream.wireName()).setParallelism(1);
+            file = emptyFile(stream); // same graph whether or not the file exists
         }
         FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), Path.fromLocalFile(file.toFile()))
                 .build();
@@ -36,4 +35,14 @@ public final class ReplayFiles {
                 .returns(RawRecord.class).name("To raw record").setParallelism(1);
     }
 
+
+    private static java.nio.file.Path emptyFile(Stream stream) {
+        try {
+            java.nio.file.Path empty = Files.createTempFile("tally-empty-" + stream.wireName(), ".jsonl");
+            empty.toFile().deleteOnExit();
+            return empty;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -2,7 +2,6 @@ package io.tally.attribution;
 
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,12 +42,11 @@ class AttributionModelsTest {
         List<TouchPoint> four = List.of(click("e1", 1, "c1", "k1"), click("e2", 2, "c2", "k2"),
                 click("e3", 3, "c3", "k3"), click("e4", 4, "c4", "k4"));
         assertThat(AttributionModels.credit(Model.POSITION_BASED, four, 10, DAY))
-                .extracting(c -> c.weight).containsExactly(new BigDecimal("0.4"), new BigDecimal("0.1"),
-                        new BigDecimal("0.1"), new BigDecimal("0.4"));
+                .extracting(c -> c.weight.doubleValue()).containsExactly(0.4, 0.1, 0.1, 0.4);
         assertThat(AttributionModels.credit(Model.POSITION_BASED, three.subList(0, 2), 10, DAY))
-                .extracting(c -> c.weight).containsExactly(new BigDecimal("0.5"), new BigDecimal("0.5"));
+                .extracting(c -> c.weight.doubleValue()).containsExactly(0.5, 0.5);
         assertThat(AttributionModels.credit(Model.POSITION_BASED, three.subList(0, 1), 10, DAY))
-                .extracting(c -> c.weight).containsExactly(BigDecimal.ONE);
+                .extracting(c -> c.weight.doubleValue()).containsExactly(1.0);
     }
 
     @Test
