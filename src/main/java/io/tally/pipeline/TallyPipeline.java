@@ -9,6 +9,7 @@ import io.tally.io.DeadLetter;
 import io.tally.io.KafkaIo.Field;
 import io.tally.io.RecordWriter;
 import io.tally.kpi.Kpi;
+import io.tally.kpi.KpiTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -67,7 +68,10 @@ public final class TallyPipeline {
             out.attributionsShadow = attribution.shadow;
             out.deadLetters = union(out.deadLetters, attribution.deadLetters);
         }
-        // The KPI and alert stages join here (issues #4 and #5).
+        if (job == Job.ALL) {
+            out.kpis = KpiTopology.build(in, out.attributions, config.kpis);
+        }
+        // Deployed alone, the KPI job reads the attributions topic (not yet wired); the alert stage joins in #5.
         return out;
     }
 

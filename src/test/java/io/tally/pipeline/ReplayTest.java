@@ -51,5 +51,7 @@ class ReplayTest {
                 .anySatisfy(l -> assertThat(l).contains("\"reason\":\"MALFORMED_JSON\""));
         assertThat(counts.get(Stream.ATTRIBUTIONS_SHADOW)).isZero();
         assertThat(read("attributions-shadow")).isEmpty();
+        Files.copy(dir.resolve("out").resolve("kpis.jsonl"), Path.of("target/replay-test-kpis.jsonl"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }
