@@ -195,6 +195,26 @@ final class JsonFields {
         return Money.toCents(d);
     }
 
+    /** Money that may be negative (reversals in attribution records), with at most 2 decimals. */
+    long signedMoney(String field) throws InvalidRecordException {
+        JsonNode v = required(field);
+        BigDecimal d = decimal(v, path(field));
+        if (d.abs().compareTo(MAX_MONEY) > 0 || d.stripTrailingZeros().scale() > 2) {
+            throw InvalidRecordException.invalid(path(field), "not an amount of money (got " + show(v) + ")");
+        }
+        return Money.toCents(d);
+    }
+
+    Long optionalSignedMoney(String field) throws InvalidRecordException {
+        return optional(field) == null ? null : signedMoney(field);
+    }
+
+    /** A decimal number of any sign, exact (for recorded rates). */
+    BigDecimal optionalDecimal(String field) throws InvalidRecordException {
+        JsonNode v = optional(field);
+        return v == null ? null : decimal(v, path(field));
+    }
+
     /** A rate in [0, 1], exact. */
     BigDecimal rate(String field) throws InvalidRecordException {
         return rate(required(field), path(field));

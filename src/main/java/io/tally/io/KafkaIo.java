@@ -104,7 +104,8 @@ public final class KafkaIo {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
             String k = key.apply(element);
-            return new ProducerRecord<>(topic, null, null,
+            // The record's event time becomes the Kafka timestamp, so a job reading the topic sees event time.
+            return new ProducerRecord<>(topic, null, timestamp,
                     k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                     json.apply(element).getBytes(StandardCharsets.UTF_8));
         }

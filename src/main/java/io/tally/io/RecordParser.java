@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.config.Durations;
+import io.tally.attribution.Attribution;
+import io.tally.attribution.Model;
+import io.tally.attribution.Touch;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
@@ -103,6 +106,7 @@ public class RecordParser {
             case CREATORS: return Creator.class;
             case SPEND: return Spend.class;
             case ALERT_RULES: return AlertRule.class;
+            case ATTRIBUTIONS: return Attribution.class;
             default: throw new IllegalArgumentException("not an input stream: " + stream.wireName());
         }
     }
@@ -110,6 +114,7 @@ public class RecordParser {
     /** Parses a record of the given input stream into its {@link #recordType(Stream)}. */
     public Object parse(Stream stream, byte[] json) throws InvalidRecordException {
         switch (stream) {
+            case ATTRIBUTIONS: return parseAttribution(json);
             case VIEWS: return parseView(json);
             case ENGAGEMENTS: return parseEngagement(json);
             case CLICKS: return parseClick(json);
@@ -175,6 +180,47 @@ public class RecordParser {
     }
 
     // ---- events ----
+
+    /**
+     * An attribution record as the attribution job writes it to its topic (CONTRACT section 3), read back by the KPI
+     * job when the two are deployed separately.
+     */
+    public Attribution parseAttribution(byte[] json) throws InvalidRecordException {
+        JsonFields f = object(json);
+        Attribution a = new Attribution();
+        a.orderId = f.id("orderId");
+        a.lineId = f.id("lineId");
+        a.ts = f.ts();
+        a.userId = f.id("userId");
+        a.merchantId = f.id("merchantId");
+        a.productId = f.id("productId");
+        a.quantity = f.integer("quantity", 1);
+        a.lineAmountCents = f.signedMoney("lineAmount");
+        a.model = f.enumValue("model", Model.class);
+        a.touch = f.enumValue("touch", Touch.class);
+        a.touchEventId = f.optionalId("touchEventId");
+        a.touchTs = f.optionalInteger("touchTs", 0);
+        a.creatorId = f.optionalId("creatorId");
+        a.contentId = f.optionalId("contentId");
+        a.contentFormat = f.optionalString("contentFormat");
+        a.tier = f.optionalString("tier");
+        a.weight = f.number("weight");
+        a.amountCents = f.signedMoney("amount");
+        a.commissionRate = f.optionalDecimal("commissionRate");
+        a.commissionCents = f.signedMoney("commission");
+        a.marginCents = f.optionalSignedMoney("margin");
+        a.newCustomer = f.bool("newCustomer", false);
+        a.selfPurchase = f.bool("selfPurchase", false);
+        a.reversal = f.bool("reversal", false);
+        if (a.reversal) {
+            a.updateEventId = f.id("updateEventId");
+            a.updateKind = f.enumValue("updateKind", UpdateKind.class).name();
+        }
+        if (a.touch != Touch.NONE && (a.creatorId == null || a.contentId == null || a.tier == null)) {
+            throw f.invalid("creatorId", "an attributed line needs creatorId, contentId and tier");
+        }
+        return a;
+    }
 
     public View parseView(byte[] json) throws InvalidRecordException {
         JsonFields f = object(json);

@@ -1,6 +1,7 @@
 package io.tally.pipeline;
 
 import io.tally.config.TallyConfig;
+import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
@@ -65,6 +66,7 @@ public final class Ingest {
         in.products = ing.versions(Stream.PRODUCTS, Product.class, p -> p.ts);
         in.creators = ing.versions(Stream.CREATORS, Creator.class, c -> c.ts);
         in.alertRules = ing.versions(Stream.ALERT_RULES, AlertRule.class, r -> r.ts);
+        in.attributions = ing.versions(Stream.ATTRIBUTIONS, Attribution.class, a -> a.ts);
         in.deadLetters = ing.deadLetters();
         return in;
     }

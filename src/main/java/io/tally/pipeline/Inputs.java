@@ -1,5 +1,6 @@
 package io.tally.pipeline;
 
+import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
@@ -28,5 +29,7 @@ public class Inputs {
     public DataStream<Creator> creators;
     public DataStream<Spend> spend;
     public DataStream<AlertRule> alertRules;
+    /** Attributions read back from their topic (the KPI job deployed on its own). */
+    public DataStream<Attribution> attributions;
     public DataStream<DeadLetter> deadLetters;
 }

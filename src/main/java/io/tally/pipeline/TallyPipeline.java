@@ -70,8 +70,12 @@ public final class TallyPipeline {
         }
         if (job == Job.ALL) {
             out.kpis = KpiTopology.build(in, out.attributions, config.kpis);
+        } else if (job == Job.KPIS) {
+            // Deployed alone, the KPI job reads the attributions back from their topic (keyed by orderId, so all
+            // records of an order arrive at one task).
+            out.kpis = KpiTopology.build(in, in.attributions, config.kpis);
         }
-        // Deployed alone, the KPI job reads the attributions topic (not yet wired); the alert stage joins in #5.
+        // The alert stage joins here (#5).
         return out;
     }
 
