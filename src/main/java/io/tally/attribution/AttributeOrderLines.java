@@ -188,6 +188,15 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         while (it.hasNext()) {
             if (it.next().getValue() <= time - customerHorizonMs) it.remove();
         }
+        clearIfEmpty(lastOrderAt);
+    }
+
+    /**
+     * Fix: removing the last entry through a MapState's iterator leaves an empty map behind on the heap state backend,
+     * one per user ever seen; clearing the state drops it, so idle users hold no state.
+     */
+    private static void clearIfEmpty(MapState<?, ?> state) throws Exception {
+        if (state.isEmpty()) state.clear();
     }
 
     /** Removes touches at or before {@code notAfter}. */
@@ -209,6 +218,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         if (shortened != null) {
             for (Map.Entry<String, List<TouchPoint>> e : shortened) touches.put(e.getKey(), e.getValue());
         }
+        clearIfEmpty(touches);
     }
 
     // ---- attribution of one order ----
