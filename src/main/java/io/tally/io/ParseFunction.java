@@ -64,7 +64,6 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
     private transient Map<DeadLetterReason, Counter> deadLetters;
 
     public ParseFunction(Stream stream, Class<T> type, long latenessBoundMs) {
-        if (!stream.isInput()) throw new IllegalArgumentException("not an input stream: " + stream.wireName());
         if (!RecordParser.recordType(stream).equals(type)) {
             throw new IllegalArgumentException("stream " + stream.wireName() + " holds "
                     + RecordParser.recordType(stream).getSimpleName() + ", not " + type.getSimpleName());
