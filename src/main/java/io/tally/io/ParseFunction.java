@@ -1,6 +1,8 @@
 package io.tally.io;
 
+import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
+import io.tally.kpi.Kpi;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
@@ -141,6 +143,15 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
         return text.substring(0, end);
     }
 
+    /**
+     * Event time of a KPI record read back from its topic: a final record stands at the end of its window (it was
+     * written when the watermark passed there); an update of an open window is given its window's start, so it never
+     * moves event time ahead.
+     */
+    public static long kpiTs(Kpi k) {
+        return k.isFinal ? k.windowEnd - 1 : k.windowStart;
+    }
+
     /** Event time of a parsed record (the event classes share no interface: they are plain Flink POJOs). */
     static long eventTs(Object record) {
         if (record instanceof View) return ((View) record).ts;
@@ -153,6 +164,8 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
         if (record instanceof Creator) return ((Creator) record).ts;
         if (record instanceof Spend) return ((Spend) record).ts;
         if (record instanceof AlertRule) return ((AlertRule) record).ts;
+        if (record instanceof Attribution) return ((Attribution) record).ts;
+        if (record instanceof Kpi) return kpiTs((Kpi) record);
         throw new IllegalArgumentException("not an input record: " + record.getClass().getName());
     }
 

@@ -19,6 +19,7 @@ import io.tally.attribution.Attribution;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
 import io.tally.event.AlertRule;
+import io.tally.kpi.Kpi;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.ContentType;
@@ -107,6 +108,7 @@ public class RecordParser {
             case SPEND: return Spend.class;
             case ALERT_RULES: return AlertRule.class;
             case ATTRIBUTIONS: return Attribution.class;
+            case KPIS: return Kpi.class;
             default: throw new IllegalArgumentException("not an input stream: " + stream.wireName());
         }
     }
@@ -115,6 +117,7 @@ public class RecordParser {
     public Object parse(Stream stream, byte[] json) throws InvalidRecordException {
         switch (stream) {
             case ATTRIBUTIONS: return parseAttribution(json);
+            case KPIS: return parseKpi(json);
             case VIEWS: return parseView(json);
             case ENGAGEMENTS: return parseEngagement(json);
             case CLICKS: return parseClick(json);
@@ -220,6 +223,49 @@ public class RecordParser {
             throw f.invalid("creatorId", "an attributed line needs creatorId, contentId and tier");
         }
         return a;
+    }
+
+    /** A KPI record as the KPI job writes it (CONTRACT section 4), read back by the alerts job deployed on its own. */
+    public Kpi parseKpi(byte[] json) throws InvalidRecordException {
+        JsonFields f = object(json);
+        Kpi k = new Kpi();
+        k.dimension = f.enumValue("dimension", Dimension.class).name();
+        k.key = f.optionalString("key");
+        if (k.key == null) throw f.invalid("key", "missing");
+        k.windowStart = f.integer("windowStart", 0);
+        k.windowEnd = f.integer("windowEnd", k.windowStart + 1);
+        k.isFinal = f.bool("final", false);
+        k.views = f.integer("views", 0);
+        k.likes = f.integer("likes", 0);
+        k.comments = f.integer("comments", 0);
+        k.shares = f.integer("shares", 0);
+        k.clicks = f.integer("clicks", 0);
+        k.units = f.number("units");
+        k.gmvCents = f.signedMoney("gmv");
+        k.orders = f.integer("orders", 0);
+        k.newCustomerOrders = f.integer("newCustomerOrders", 0);
+        k.attributedOrders = f.integer("attributedOrders", 0);
+        k.attributedGmvCents = f.signedMoney("attributedGmv");
+        k.commissionCents = f.signedMoney("commission");
+        k.marginCents = f.signedMoney("margin");
+        k.refunds = f.integer("refunds", 0);
+        k.refundedAmountCents = f.signedMoney("refundedAmount");
+        k.spendCents = f.signedMoney("spend");
+        k.engagementRate = optionalNumber(f, "engagementRate");
+        k.ctr = optionalNumber(f, "ctr");
+        k.aovCents = f.optionalSignedMoney("aov");
+        k.conversionRate = optionalNumber(f, "conversionRate");
+        k.cpaCents = f.optionalSignedMoney("cpa");
+        k.newCustomerRate = optionalNumber(f, "newCustomerRate");
+        k.netGmvCents = f.signedMoney("netGmv");
+        k.marginPerOrderCents = f.optionalSignedMoney("marginPerOrder");
+        k.gmvShare = optionalNumber(f, "gmvShare");
+        k.stock = f.optional("stock") == null ? null : f.integer("stock", Long.MIN_VALUE);
+        return k;
+    }
+
+    private static Double optionalNumber(JsonFields f, String field) throws InvalidRecordException {
+        return f.optional(field) == null ? null : f.number(field);
     }
 
     public View parseView(byte[] json) throws InvalidRecordException {

@@ -38,4 +38,46 @@ public final class Metrics {
     private static Set<String> ordered(String... names) {
         return Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(names)));
     }
+
+    /**
+     * The value of a metric of a KPI record as alert rules compare it: counts as they are, money in currency units
+     * (cents / 100), ratios as they are; null where the metric is null.
+     *
+     * @throws IllegalArgumentException for a name that is not a metric
+     */
+    public static Double value(Kpi k, String metric) {
+        switch (metric) {
+            case "views": return (double) k.views;
+            case "likes": return (double) k.likes;
+            case "comments": return (double) k.comments;
+            case "shares": return (double) k.shares;
+            case "clicks": return (double) k.clicks;
+            case "units": return k.units;
+            case "gmv": return money(k.gmvCents);
+            case "orders": return (double) k.orders;
+            case "newCustomerOrders": return (double) k.newCustomerOrders;
+            case "attributedOrders": return (double) k.attributedOrders;
+            case "attributedGmv": return money(k.attributedGmvCents);
+            case "commission": return money(k.commissionCents);
+            case "margin": return money(k.marginCents);
+            case "refunds": return (double) k.refunds;
+            case "refundedAmount": return money(k.refundedAmountCents);
+            case "spend": return money(k.spendCents);
+            case "engagementRate": return k.engagementRate;
+            case "ctr": return k.ctr;
+            case "aov": return money(k.aovCents);
+            case "conversionRate": return k.conversionRate;
+            case "cpa": return money(k.cpaCents);
+            case "newCustomerRate": return k.newCustomerRate;
+            case "netGmv": return money(k.netGmvCents);
+            case "marginPerOrder": return money(k.marginPerOrderCents);
+            case "gmvShare": return k.gmvShare;
+            case "stock": return k.stock == null ? null : (double) k.stock;
+            default: throw new IllegalArgumentException("not a KPI metric: " + metric);
+        }
+    }
+
+    private static Double money(Long cents) {
+        return cents == null ? null : cents / 100.0;
+    }
 }

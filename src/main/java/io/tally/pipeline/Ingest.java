@@ -3,6 +3,7 @@ package io.tally.pipeline;
 import io.tally.config.TallyConfig;
 import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
+import io.tally.kpi.Kpi;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
@@ -67,6 +68,7 @@ public final class Ingest {
         in.creators = ing.versions(Stream.CREATORS, Creator.class, c -> c.ts);
         in.alertRules = ing.versions(Stream.ALERT_RULES, AlertRule.class, r -> r.ts);
         in.attributions = ing.versions(Stream.ATTRIBUTIONS, Attribution.class, a -> a.ts);
+        in.kpis = ing.versions(Stream.KPIS, Kpi.class, ParseFunction::kpiTs);
         in.deadLetters = ing.deadLetters();
         return in;
     }
@@ -92,7 +94,10 @@ public final class Ingest {
             if (!streams.contains(stream)) return null;
             DataStream<RawRecord> raw = sources.raw(stream);
             long bound = config.time.watermarkBound.toMillis();
-            SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, bound);
+            // Tally's own outputs read back (attributions, KPIs) interleave partitions written by many tasks: their
+            // lateness is left to the downstream operators, which tolerate it.
+            long lateness = stream.isInput() ? bound : Long.MAX_VALUE;
+            SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, lateness);
             parsed.setParallelism(raw.getParallelism());
             report(stream, parsed.getSideOutput(DeadLetters.TAG));
             WatermarkStrategy<T> strategy = WatermarkStrategy.<T>forBoundedOutOfOrderness(Duration.ofMillis(bound))

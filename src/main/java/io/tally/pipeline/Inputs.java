@@ -2,6 +2,7 @@ package io.tally.pipeline;
 
 import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
+import io.tally.kpi.Kpi;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
@@ -31,5 +32,7 @@ public class Inputs {
     public DataStream<AlertRule> alertRules;
     /** Attributions read back from their topic (the KPI job deployed on its own). */
     public DataStream<Attribution> attributions;
+    /** KPI records read back from their topic (the alerts job deployed on its own). */
+    public DataStream<Kpi> kpis;
     public DataStream<DeadLetter> deadLetters;
 }

@@ -11,7 +11,7 @@ public enum Job {
             Stream.COMMISSION_RULES, Stream.PRODUCTS, Stream.CREATORS)),
     KPIS(EnumSet.of(Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.SPEND, Stream.PRODUCTS, Stream.CREATORS,
             Stream.ATTRIBUTIONS)),
-    ALERTS(EnumSet.of(Stream.ALERT_RULES)),
+    ALERTS(EnumSet.of(Stream.ALERT_RULES, Stream.KPIS)),
     ALL(EnumSet.of(Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.ORDERS, Stream.ORDER_UPDATES,
             Stream.COMMISSION_RULES, Stream.PRODUCTS, Stream.CREATORS, Stream.SPEND, Stream.ALERT_RULES));
 

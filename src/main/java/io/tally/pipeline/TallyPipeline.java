@@ -1,6 +1,7 @@
 package io.tally.pipeline;
 
 import io.tally.alert.Alert;
+import io.tally.alert.AlertTopology;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.AttributionTopology;
 import io.tally.config.TallyConfig;
@@ -56,10 +57,11 @@ public final class TallyPipeline {
     /**
      * Builds the job's graph.
      *
-     * @param withIdleness see {@link Ingest#build}
+     * @param live live sources (Kafka): silent partitions go idle, and early alert rules may fire on updates of open
+     *             windows; not live (replay): results depend on nothing but the input files
      */
-    public static Outputs build(Job job, Ingest.Sources sources, TallyConfig config, boolean withIdleness) {
-        Inputs in = Ingest.build(sources, job.inputs(), job.reportedInputs(), config, withIdleness);
+    public static Outputs build(Job job, Ingest.Sources sources, TallyConfig config, boolean live) {
+        Inputs in = Ingest.build(sources, job.inputs(), job.reportedInputs(), config, live);
         Outputs out = new Outputs();
         out.deadLetters = in.deadLetters;
         if (job == Job.ATTRIBUTION || job == Job.ALL) {
@@ -75,7 +77,12 @@ public final class TallyPipeline {
             // records of an order arrive at one task).
             out.kpis = KpiTopology.build(in, in.attributions, config.kpis);
         }
-        // The alert stage joins here (#5).
+        DataStream<Kpi> kpis = job == Job.ALERTS ? in.kpis : out.kpis;
+        if (job == Job.ALL || job == Job.ALERTS) {
+            AlertTopology.Outputs alerts = AlertTopology.build(kpis, in.alertRules, config, live);
+            out.alerts = alerts.alerts;
+            out.deadLetters = union(out.deadLetters, alerts.deadLetters);
+        }
         return out;
     }
 

@@ -54,4 +54,27 @@ class ReplayTest {
         Files.copy(dir.resolve("out").resolve("kpis.jsonl"), Path.of("target/replay-test-kpis.jsonl"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
+
+    private static String click(String id, long ts) {
+        return "{\"eventId\":\"" + id + "\",\"ts\":" + ts + ",\"userId\":\"u1\",\"creatorId\":\"c1\",\"contentId\":\"v1\","
+                + "\"contentType\":\"VIDEO\",\"productId\":\"p1\",\"merchantId\":\"m1\"}";
+    }
+
+    @Test
+    void anAlertFiresOnceAndResolvesOnTheFirstSlotWithoutABreachEvenAnEmptyOne() throws Exception {
+        write("alert-rules", "{\"ruleId\":\"busy\",\"ts\":0,\"dimension\":\"ALL\",\"window\":\"1m\",\"metric\":\"clicks\","
+                + "\"op\":\">=\",\"threshold\":2}");
+        write("clicks", click("a", 1_000), click("b", 2_000), click("c", 61_000), click("d", 62_000), click("e", 63_000),
+                click("f", 301_000));
+
+        Replay.run(dir.resolve("in"), dir.resolve("out"), new TallyConfig(), 2);
+
+        assertThat(read("alerts")).containsExactly(
+                "{\"alertId\":\"busy|ALL|*|0\",\"ruleId\":\"busy\",\"dimension\":\"ALL\",\"key\":\"*\",\"metric\":\"clicks\","
+                        + "\"op\":\">=\",\"value\":2.0,\"threshold\":2.0,\"state\":\"FIRING\",\"windowStart\":0,"
+                        + "\"windowEnd\":60000,\"ts\":60000}",
+                "{\"alertId\":\"busy|ALL|*|0\",\"ruleId\":\"busy\",\"dimension\":\"ALL\",\"key\":\"*\",\"metric\":\"clicks\","
+                        + "\"op\":\">=\",\"value\":null,\"threshold\":null,\"state\":\"RESOLVED\",\"windowStart\":120000,"
+                        + "\"windowEnd\":180000,\"ts\":180000}");
+    }
 }

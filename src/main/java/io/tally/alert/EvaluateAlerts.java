@@ -1,0 +1,295 @@
+package io.tally.alert;
+
+import io.tally.attribution.AsOf;
+import io.tally.event.AlertRule;
+import io.tally.kpi.Kpi;
+import io.tally.kpi.Metrics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates alert rules over the KPI records of one (dimension, key, window size) — the key of this function —
+ * slot after slot (CONTRACT section 5): a slot breaches when its final record meets the minimum sample and
+ * {@code value op threshold} holds; after forWindows consecutive breaching slots the alert goes FIRING once, and
+ * the first later slot that does not breach writes RESOLVED once. A slot without a final record does not breach: an
+ * event-time timer at the end of the next slot notices it. Rules come from the configuration and from the
+ * alert-rules stream (broadcast); a rule version applies to windows starting at or after its ts, a disabled version
+ * removes the rule, and replacing or disabling a rule resolves its firing alert.
+ *
+ * <p>State per key: the streak of each rule, the final records of the previous slots as deep as the longest baseline,
+ * and the latest slot evaluated; all of it is cleared once no rule has a streak and no baseline can reach back.
+ */
+public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, AlertRule, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    public static final MapStateDescriptor<String, List<AlertRule>> RULES = new MapStateDescriptor<>(
+            "alert-rules", Types.STRING, Types.LIST(TypeInformation.of(AlertRule.class)));
+
+    /** Rules of the configuration, in force from their ts (0 unless given). */
+    private final List<AlertRule> configuredRules;
+    /** Whether rules with {@code early} may fire on records of open windows (never in replay: timing-dependent). */
+    private final boolean evaluateEarly;
+
+    private transient MapState<String, RuleStreak> streaks;
+    private transient MapState<Long, Kpi> previousFinals;
+    /** Final records waiting for the watermark to pass their window's end. */
+    private transient MapState<Long, Kpi> pendingFinals;
+    private transient ValueState<Long> lastSlot;
+
+    public EvaluateAlerts(List<AlertRule> configuredRules, boolean evaluateEarly) {
+        this.configuredRules = new ArrayList<>(configuredRules);
+        this.evaluateEarly = evaluateEarly;
+    }
+
+    /** The key of a KPI record in this stage: {@code dimension|key|windowSize}. */
+    public static String keyOf(Kpi k) {
+        return k.dimension + "|" + k.key + "|" + (k.windowEnd - k.windowStart);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        streaks = getRuntimeContext().getMapState(new MapStateDescriptor<>("streaks", Types.STRING, TypeInformation.of(RuleStreak.class)));
+        previousFinals = getRuntimeContext().getMapState(new MapStateDescriptor<>("previous-finals", Types.LONG, TypeInformation.of(Kpi.class)));
+        pendingFinals = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-finals", Types.LONG, TypeInformation.of(Kpi.class)));
+        lastSlot = getRuntimeContext().getState(new ValueStateDescriptor<>("last-slot", Types.LONG));
+    }
+
+    @Override
+    public void processBroadcastElement(AlertRule rule, Context ctx, Collector<Alert> out) throws Exception {
+        // Rule versions are few and a final record may be evaluated well after the watermark passed its window's
+        // start, so versions are kept rather than pruned by the watermark.
+        ctx.getBroadcastState(RULES).put(rule.ruleId,
+                AsOf.insert(ctx.getBroadcastState(RULES).get(rule.ruleId), rule, r -> r.ts, Long.MIN_VALUE));
+    }
+
+    @Override
+    public void processElement(Kpi record, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        if (!record.isFinal) {
+            if (evaluateEarly) {
+                early(record, rulesInForce(record.dimension, record.windowEnd - record.windowStart, record.windowStart, ctx), out);
+            }
+            return;
+        }
+        Long last = lastSlot.value();
+        if (last != null && record.windowStart <= last) return; // a final record seen already (at-least-once upstream)
+        // Evaluated once this function's watermark passes the slot's end: by then every rule version that can apply
+        // to the slot (ts <= windowStart) has arrived, whatever the order in which the two streams were read.
+        pendingFinals.put(record.windowStart, record);
+        ctx.timerService().registerEventTimeTimer(record.windowEnd - 1);
+    }
+
+    /**
+     * Evaluates the final records the watermark passed, then notices a slot that ended without a record (not
+     * breaching), then trims what no rule can need any more.
+     */
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        String current = ctx.getCurrentKey();
+        String dimension = current.substring(0, current.indexOf('|'));
+        String key = current.substring(dimension.length() + 1, current.lastIndexOf('|'));
+        long size = Long.parseLong(current.substring(current.lastIndexOf('|') + 1));
+
+        List<Long> due = new ArrayList<>();
+        for (Map.Entry<Long, Kpi> e : pendingFinals.entries()) {
+            if (e.getValue().windowEnd - 1 <= time) due.add(e.getKey());
+        }
+        due.sort(null);
+        for (Long slot : due) {
+            Kpi record = pendingFinals.get(slot);
+            pendingFinals.remove(slot);
+            Long last = lastSlot.value();
+            if (last != null && slot <= last) continue;
+            if (last != null && slot > last + size) {
+                evaluate(last + size, size, null, dimension, key, rulesInForce(dimension, size, last + size, ctx), out);
+            }
+            evaluate(slot, size, record, dimension, key, rulesInForce(dimension, size, slot, ctx), out);
+            previousFinals.put(slot, record);
+            lastSlot.update(slot);
+        }
+
+        Long last = lastSlot.value();
+        if (last == null) return;
+        long next = last + size;
+        if (time >= next + size - 1 && !pendingFinals.contains(next)) {
+            evaluate(next, size, null, dimension, key, rulesInForce(dimension, size, next, ctx), out);
+            lastSlot.update(next);
+        }
+        int depth = deepestBaseline(dimension, size, ctx);
+        long keepFrom = time + 1 - (long) (depth + 1) * size;
+        Iterator<Map.Entry<Long, Kpi>> it = previousFinals.iterator();
+        while (it.hasNext()) {
+            if (it.next().getKey() < keepFrom) it.remove();
+        }
+        boolean idle = true;
+        for (RuleStreak s : streaks.values()) idle &= s.isIdle();
+        if (idle && previousFinals.isEmpty() && pendingFinals.isEmpty()) {
+            streaks.clear();
+            lastSlot.clear();
+        } else if (idle) {
+            ctx.timerService().registerEventTimeTimer(time + size); // keep trimming the baseline history
+        } else {
+            ctx.timerService().registerEventTimeTimer(lastSlot.value() + 2 * size - 1);
+        }
+    }
+
+    /** Evaluates one slot (record null: the slot has no final record) for every rule in force. */
+    private void evaluate(long slotStart, long size, Kpi record, String dimension, String key,
+                          Map<String, AlertRule> rules, Collector<Alert> out) throws Exception {
+        // Rules no longer in force (disabled, or replaced for another dimension or window) resolve their alerts.
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, RuleStreak> e : streaks.entries()) {
+            if (!rules.containsKey(e.getKey())) gone.add(e.getKey());
+        }
+        for (String ruleId : gone) {
+            RuleStreak s = streaks.get(ruleId);
+            if (s.firing) out.collect(alert(s, ruleId, dimension, key, null, null, AlertState.RESOLVED, slotStart, size));
+            streaks.remove(ruleId);
+        }
+        Map<Long, Kpi> history = record == null ? Map.of() : history();
+        for (AlertRule rule : rules.values()) {
+            RuleStreak s = streaks.get(rule.ruleId);
+            if (s == null) s = new RuleStreak();
+            if (s.ruleVersionTs != rule.ts && !s.isIdle()) {
+                // A replaced rule resolves the alert raised under its previous version and starts over.
+                if (s.firing) out.collect(alert(s, rule.ruleId, dimension, key, null, null, AlertState.RESOLVED, slotStart, size));
+                s = new RuleStreak();
+            }
+            s.ruleVersionTs = rule.ts;
+            Double value = record == null ? null : Metrics.value(record, rule.metric);
+            Double threshold = record == null ? null : Thresholds.threshold(rule, record, history);
+            boolean breach = record != null && Thresholds.sampleMet(rule, record) && Thresholds.holds(value, rule.op, threshold);
+            if (breach) {
+                if (s.length == 0) s.streakStart = slotStart;
+                s.length++;
+                if (s.length >= rule.forWindows && !s.firing) {
+                    fire(s, rule, dimension, key);
+                    out.collect(alert(s, rule.ruleId, dimension, key, value, threshold, AlertState.FIRING, slotStart, size));
+                }
+            } else {
+                if (s.firing) out.collect(alert(s, rule.ruleId, dimension, key, value, threshold, AlertState.RESOLVED, slotStart, size));
+                s.length = 0;
+                s.firing = false;
+            }
+            if (s.isIdle()) streaks.remove(rule.ruleId);
+            else streaks.put(rule.ruleId, s);
+        }
+    }
+
+    /** Early rules may fire on a record of an open window, once per streak; the final record then decides on. */
+    private void early(Kpi record, Map<String, AlertRule> rules, Collector<Alert> out) throws Exception {
+        long size = record.windowEnd - record.windowStart;
+        Long last = lastSlot.value();
+        boolean follows = last != null && last == record.windowStart - size;
+        for (AlertRule rule : rules.values()) {
+            if (!rule.early) continue;
+            RuleStreak s = streaks.get(rule.ruleId);
+            if (s == null || s.ruleVersionTs != rule.ts) s = new RuleStreak();
+            if (s.firing) continue;
+            int before = follows ? s.length : 0;
+            Double value = Metrics.value(record, rule.metric);
+            Double threshold = Thresholds.threshold(rule, record, history());
+            if (before + 1 >= rule.forWindows && Thresholds.sampleMet(rule, record)
+                    && Thresholds.holds(value, rule.op, threshold)) {
+                s.ruleVersionTs = rule.ts;
+                if (before == 0) {
+                    s.length = 0;
+                    s.streakStart = record.windowStart;
+                }
+                fire(s, rule, record.dimension, record.key);
+                streaks.put(rule.ruleId, s);
+                out.collect(alert(s, rule.ruleId, record.dimension, record.key, value, threshold, AlertState.FIRING,
+                        record.windowStart, size));
+            }
+        }
+    }
+
+    private static void fire(RuleStreak s, AlertRule rule, String dimension, String key) {
+        s.firing = true;
+        s.alertId = rule.ruleId + "|" + dimension + "|" + key + "|" + s.streakStart;
+        s.metric = rule.metric;
+        s.op = rule.op;
+    }
+
+    private static Alert alert(RuleStreak s, String ruleId, String dimension, String key, Double value,
+                               Double threshold, AlertState state, long slotStart, long size) {
+        Alert a = new Alert();
+        a.alertId = s.alertId;
+        a.ruleId = ruleId;
+        a.dimension = dimension;
+        a.key = key;
+        a.metric = s.metric;
+        a.op = s.op;
+        a.value = value;
+        a.threshold = threshold;
+        a.state = state;
+        a.windowStart = slotStart;
+        a.windowEnd = slotStart + size;
+        a.ts = slotStart + size;
+        return a;
+    }
+
+    private Map<Long, Kpi> history() throws Exception {
+        Map<Long, Kpi> h = new HashMap<>();
+        for (Map.Entry<Long, Kpi> e : previousFinals.entries()) h.put(e.getKey(), e.getValue());
+        return h;
+    }
+
+    /** The enabled rule versions in force for windows starting at {@code slotStart}, by ruleId. */
+    private Map<String, AlertRule> rulesInForce(String dimension, long size, long slotStart, ReadOnlyContext ctx)
+            throws Exception {
+        Map<String, AlertRule> result = new HashMap<>();
+        for (AlertRule version : versionsInForce(slotStart, ctx)) {
+            if (version.enabled && dimension.equals(version.dimension) && version.windowMs == size) {
+                result.put(version.ruleId, version);
+            }
+        }
+        return result;
+    }
+
+    /** For each ruleId, the version in force at {@code at} (configured versions and streamed ones together). */
+    private List<AlertRule> versionsInForce(long at, ReadOnlyContext ctx) throws Exception {
+        Map<String, List<AlertRule>> versions = new HashMap<>();
+        for (AlertRule r : configuredRules) {
+            versions.put(r.ruleId, AsOf.insert(versions.get(r.ruleId), r, v -> v.ts, Long.MIN_VALUE));
+        }
+        ReadOnlyBroadcastState<String, List<AlertRule>> streamed = ctx.getBroadcastState(RULES);
+        for (Map.Entry<String, List<AlertRule>> e : streamed.immutableEntries()) {
+            List<AlertRule> merged = versions.get(e.getKey());
+            for (AlertRule r : e.getValue()) merged = AsOf.insert(merged, r, v -> v.ts, Long.MIN_VALUE);
+            versions.put(e.getKey(), merged);
+        }
+        List<AlertRule> inForce = new ArrayList<>();
+        for (List<AlertRule> list : versions.values()) {
+            AlertRule r = AsOf.find(list, v -> v.ts, at);
+            if (r != null) inForce.add(r);
+        }
+        return inForce;
+    }
+
+    /** The most previous slots any rule of this dimension and size averages over (0: no baseline rule). */
+    private int deepestBaseline(String dimension, long size, ReadOnlyContext ctx) throws Exception {
+        int depth = 0;
+        List<AlertRule> all = new ArrayList<>(configuredRules);
+        for (Map.Entry<String, List<AlertRule>> e : ctx.getBroadcastState(RULES).immutableEntries()) all.addAll(e.getValue());
+        for (AlertRule r : all) {
+            if (r.enabled && r.baselineWindows != null && dimension.equals(r.dimension) && r.windowMs == size) {
+                depth = Math.max(depth, r.baselineWindows);
+            }
+        }
+        return depth;
+    }
+}

@@ -1,0 +1,56 @@
+package io.tally.alert;
+
+import io.tally.event.AlertRule;
+import io.tally.kpi.Kpi;
+import io.tally.kpi.Metrics;
+
+import java.util.Map;
+
+/** When a window slot breaches a rule (CONTRACT section 5). Pure functions. */
+public final class Thresholds {
+    private Thresholds() {}
+
+    /**
+     * The threshold of a rule for a record: a number, another metric of the same record, or F x the mean of the
+     * metric over the key's N previous slots that have a final record with a non-null value (null — not breaching —
+     * with fewer than ceil(N/2) such slots).
+     *
+     * @param previousFinals final records of the key's previous slots, by windowStart
+     */
+    public static Double threshold(AlertRule rule, Kpi record, Map<Long, Kpi> previousFinals) {
+        if (rule.thresholdValue != null) return rule.thresholdValue;
+        if (rule.thresholdMetric != null) return Metrics.value(record, rule.thresholdMetric);
+        long size = record.windowEnd - record.windowStart;
+        double sum = 0;
+        int slots = 0;
+        for (int i = 1; i <= rule.baselineWindows; i++) {
+            Kpi previous = previousFinals.get(record.windowStart - i * size);
+            Double v = previous == null ? null : Metrics.value(previous, rule.metric);
+            if (v != null) {
+                sum += v;
+                slots++;
+            }
+        }
+        if (slots < (rule.baselineWindows + 1) / 2) return null;
+        return rule.baselineFactor * (sum / slots);
+    }
+
+    /** Whether the minimum sample is met (metric >= value); always, without a minimum sample. */
+    public static boolean sampleMet(AlertRule rule, Kpi record) {
+        if (rule.minSampleMetric == null) return true;
+        Double v = Metrics.value(record, rule.minSampleMetric);
+        return v != null && v >= rule.minSampleValue;
+    }
+
+    /** value op threshold, false where either is null. */
+    public static boolean holds(Double value, String op, Double threshold) {
+        if (value == null || threshold == null) return false;
+        switch (op) {
+            case ">": return value > threshold;
+            case ">=": return value >= threshold;
+            case "<": return value < threshold;
+            case "<=": return value <= threshold;
+            default: throw new IllegalArgumentException("unknown operator " + op);
+        }
+    }
+}
