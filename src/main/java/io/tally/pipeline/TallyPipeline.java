@@ -6,6 +6,7 @@ import io.tally.attribution.Attribution;
 import io.tally.attribution.AttributionTopology;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
+import io.tally.io.CountDeadLetters;
 import io.tally.io.DeadLetter;
 import io.tally.io.KafkaIo.Field;
 import io.tally.io.RecordWriter;
@@ -82,6 +83,10 @@ public final class TallyPipeline {
             AlertTopology.Outputs alerts = AlertTopology.build(kpis, in.alertRules, config, live);
             out.alerts = alerts.alerts;
             out.deadLetters = union(out.deadLetters, alerts.deadLetters);
+        }
+        if (out.deadLetters != null) {
+            out.deadLetters = out.deadLetters.map(new CountDeadLetters()).returns(DeadLetter.class)
+                    .name("Count dead letters").uid("count-dead-letters");
         }
         return out;
     }
