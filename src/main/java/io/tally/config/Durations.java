@@ -21,18 +21,20 @@ public final class Durations {
             throw new IllegalArgumentException("'" + text + "' is not a duration (expected a whole number followed by"
                     + " ms, s, m, h or d, e.g. 5s or 7d)");
         }
-        long n;
         try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
+            long n = Long.parseLong(m.group(1));
+            Duration d;
+            switch (m.group(2)) {
+                case "ms": d = Duration.ofMillis(n); break;
+                case "s": d = Duration.ofSeconds(n); break;
+                case "m": d = Duration.ofMinutes(n); break;
+                case "h": d = Duration.ofHours(n); break;
+                default: d = Duration.ofDays(n); break;
+            }
+            d.toMillis(); // everything downstream works in epoch milliseconds
+            return d;
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is too large a duration");
-        }
-        switch (m.group(2)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "m": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
-            default: return Duration.ofDays(n);
         }
     }
 

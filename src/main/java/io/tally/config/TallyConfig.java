@@ -88,7 +88,10 @@ public class TallyConfig implements Serializable {
     public static class AttributionSettings implements Serializable {
         private static final long serialVersionUID = 1L;
         public Model primaryModel = Model.LAST_CLICK;
-        /** Models also computed for side-by-side comparison, written to attributions-shadow. */
+        /**
+         * Models also computed for side-by-side comparison, written to attributions-shadow. The primary model, if
+         * listed, is skipped, so switching the primary model needs no other edit.
+         */
         public List<Model> shadowModels = new ArrayList<>(List.of(
                 Model.FIRST_CLICK, Model.LINEAR, Model.TIME_DECAY, Model.POSITION_BASED));
         public Duration clickWindow = Duration.ofDays(7);
@@ -107,6 +110,13 @@ public class TallyConfig implements Serializable {
         public Duration orderMemory = Duration.ofDays(90);
         /** Dedup horizon per input stream (wire name). */
         public Map<String, Duration> dedup = defaultDedup();
+
+        /** The shadow models other than the primary one. */
+        public List<Model> effectiveShadowModels() {
+            List<Model> models = new ArrayList<>(shadowModels);
+            models.remove(primaryModel);
+            return models;
+        }
 
         public Duration dedupHorizon(Stream stream) {
             Duration d = dedup.get(stream.wireName());

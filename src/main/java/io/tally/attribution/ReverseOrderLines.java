@@ -1,0 +1,163 @@
+package io.tally.attribution;
+
+import io.tally.config.TallyConfig.AttributionSettings;
+import io.tally.event.Money;
+import io.tally.event.OrderUpdate;
+import io.tally.event.Stream;
+import io.tally.event.UpdateKind;
+import io.tally.io.DeadLetterReason;
+import io.tally.io.DeadLetters;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reverses attributed order lines on cancels and refunds (CONTRACT section 3.10), keyed by orderId. It keeps every
+ * attribution record of an order until the settlement window ends, and processes each update once the watermark
+ * passes the update's ts, so an update that arrives before its order (within the watermark bound) waits for it and
+ * updates of one line apply in (ts, eventId) order.
+ *
+ * <p>Reversals of the primary model go to the main output, those of shadow models to {@link
+ * AttributeOrderLines#SHADOW}; unusable updates to dead letters (UNKNOWN_ORDER, AFTER_SETTLEMENT, ALREADY_REVERSED).
+ */
+public class ReverseOrderLines extends KeyedCoProcessFunction<String, Attribution, OrderUpdate, Attribution> {
+    private static final long serialVersionUID = 1L;
+    private static final Comparator<OrderUpdate> BY_EVENT_ID = Comparator.comparing(u -> u.eventId);
+
+    private final Model primaryModel;
+    private final long settlementMs;
+    private final long orderMemoryMs;
+
+    /** The order's ts: set while the order is remembered (until ts + orderMemory). */
+    private transient ValueState<Long> orderTs;
+    /** Per line, until ts + settlement window. */
+    private transient MapState<String, LineLedger> lines;
+    /** Updates waiting for the watermark, by ts. */
+    private transient MapState<Long, List<OrderUpdate>> pendingUpdates;
+
+    public ReverseOrderLines(AttributionSettings settings) {
+        this.primaryModel = settings.primaryModel;
+        this.settlementMs = settings.settlementWindow.toMillis();
+        this.orderMemoryMs = Math.max(settings.orderMemory.toMillis(), settlementMs);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        orderTs = getRuntimeContext().getState(new ValueStateDescriptor<>("order-ts", Types.LONG));
+        lines = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "lines", Types.STRING, TypeInformation.of(LineLedger.class)));
+        pendingUpdates = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "pending-updates", Types.LONG, Types.LIST(TypeInformation.of(OrderUpdate.class))));
+    }
+
+    /** An attribution record of the order (primary or shadow): kept for later reversal. */
+    @Override
+    public void processElement1(Attribution a, Context ctx, Collector<Attribution> out) throws Exception {
+        if (orderTs.value() == null) {
+            orderTs.update(a.ts);
+            ctx.timerService().registerEventTimeTimer(a.ts + settlementMs);
+            ctx.timerService().registerEventTimeTimer(a.ts + orderMemoryMs);
+        }
+        LineLedger ledger = lines.get(a.lineId);
+        if (ledger == null) {
+            ledger = new LineLedger();
+            ledger.lineAmountCents = a.lineAmountCents;
+        }
+        ledger.records = Arrays.copyOf(ledger.records, ledger.records.length + 1);
+        ledger.records[ledger.records.length - 1] = a;
+        lines.put(a.lineId, ledger);
+    }
+
+    @Override
+    public void processElement2(OrderUpdate u, Context ctx, Collector<Attribution> out) throws Exception {
+        if (u.ts <= ctx.timerService().currentWatermark()) {
+            ctx.output(DeadLetters.TAG, DeadLetters.of(Stream.ORDER_UPDATES, DeadLetterReason.LATE,
+                    "ts " + u.ts + " is not after the watermark " + ctx.timerService().currentWatermark(), u));
+            return;
+        }
+        List<OrderUpdate> atTs = pendingUpdates.get(u.ts);
+        List<OrderUpdate> updated = atTs == null ? new ArrayList<>(1) : new ArrayList<>(atTs);
+        updated.add(u);
+        pendingUpdates.put(u.ts, updated);
+        ctx.timerService().registerEventTimeTimer(u.ts);
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
+        List<OrderUpdate> updates = pendingUpdates.get(time);
+        if (updates != null) {
+            pendingUpdates.remove(time);
+            List<OrderUpdate> sorted = new ArrayList<>(updates);
+            sorted.sort(BY_EVENT_ID);
+            for (OrderUpdate u : sorted) apply(u, ctx, out);
+        }
+        Long ts = orderTs.value();
+        if (ts != null && time >= ts + settlementMs) lines.clear();
+        if (ts != null && time >= ts + orderMemoryMs) orderTs.clear();
+    }
+
+    private void apply(OrderUpdate u, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
+        Long ts = orderTs.value();
+        if (ts == null || u.ts < ts) {
+            // An update before its order in event time cannot refer to it.
+            reject(u, DeadLetterReason.UNKNOWN_ORDER, "no order " + u.orderId + " at or before ts " + u.ts, ctx);
+            return;
+        }
+        if (u.ts > ts + settlementMs) {
+            reject(u, DeadLetterReason.AFTER_SETTLEMENT, "order " + u.orderId + " at ts " + ts
+                    + " settled at ts " + (ts + settlementMs), ctx);
+            return;
+        }
+        LineLedger ledger = lines.get(u.lineId);
+        if (ledger == null) {
+            reject(u, DeadLetterReason.UNKNOWN_ORDER, "order " + u.orderId + " has no line " + u.lineId, ctx);
+            return;
+        }
+        if (ledger.fullyReversed) {
+            reject(u, DeadLetterReason.ALREADY_REVERSED, "line " + u.lineId + " of order " + u.orderId
+                    + " is already fully reversed", ctx);
+            return;
+        }
+        long remaining = ledger.remainingCents();
+        long reversed = u.kind == UpdateKind.REFUND && u.amountCents != null ? Math.min(u.amountCents, remaining) : remaining;
+        ledger.reversedCents += reversed;
+        ledger.fullyReversed = ledger.reversedCents >= ledger.lineAmountCents;
+        lines.put(u.lineId, ledger);
+        for (Attribution original : ledger.records) {
+            Attribution r = reversal(original, u, reversed);
+            if (original.model == primaryModel) out.collect(r);
+            else ctx.output(AttributeOrderLines.SHADOW, r);
+        }
+    }
+
+    /** The reversal of {@code reversedCents} of a line, as it was credited by {@code original}. */
+    static Attribution reversal(Attribution original, OrderUpdate u, long reversedCents) {
+        BigDecimal weight = BigDecimal.valueOf(original.weight);
+        Attribution r = original.copy();
+        r.ts = u.ts;
+        r.reversal = true;
+        r.updateEventId = u.eventId;
+        r.updateKind = u.kind.name();
+        r.amountCents = -Money.times(reversedCents, weight);
+        // The rate applied is 0 where the original earned no commission (self-purchase, unpaid view-through, rate 0).
+        r.commissionCents = original.commissionCents == 0 || original.commissionRate == null ? 0
+                : -Money.times(reversedCents, weight, original.commissionRate);
+        return r;
+    }
+
+    private void reject(OrderUpdate u, DeadLetterReason reason, String detail, OnTimerContext ctx) {
+        ctx.output(DeadLetters.TAG, DeadLetters.of(Stream.ORDER_UPDATES, reason, detail, u));
+    }
+}

@@ -1,0 +1,36 @@
+package io.tally.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar target/tally.jar <command>}: the self-contained CLI. Every command has {@code --help}.
+ */
+@Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
+        description = "Real-time attribution and KPIs for creator-affiliate commerce, on Flink and Kafka.",
+        subcommands = {ReplayCommand.class, RunCommand.class,
+                CommandLine.HelpCommand.class})
+public class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // Expected failures (bad configuration, missing input) print one clear line, not a stack trace.
+            commandLine.getErr().println("tally: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

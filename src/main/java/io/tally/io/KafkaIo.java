@@ -1,0 +1,113 @@
+package io.tally.io;
+
+import io.tally.config.ConfigLoader;
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.function.Function;
+
+/** Kafka sources and sinks of the jobs, configured from {@link TallyConfig}. */
+public final class KafkaIo {
+    private KafkaIo() {}
+
+    /** A serializable function from a record to its Kafka key or JSON value. */
+    public interface Field<T> extends Function<T, String>, Serializable {}
+
+    /**
+     * The raw records of one input stream's topic. Reads committed records only (our own outputs are written in
+     * transactions), starts from the group's committed offsets or else {@code kafka.startingOffsets}, and never
+     * fails on a record: bytes and coordinates go downstream, parsing happens in {@link ParseFunction}.
+     */
+    public static DataStream<RawRecord> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream) {
+        String topic = config.topic(stream);
+        Properties props = ConfigLoader.kafkaClientProperties(config);
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("partition.discovery.interval.ms", "60000");
+        OffsetResetStrategy reset = "latest".equals(config.kafka.startingOffsets)
+                ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setProperties(props)
+                .setTopics(topic)
+                .setGroupId(config.kafka.groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+                .setDeserializer(new RawRecordDeserializer())
+                .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + topic)
+                .uid("source-" + stream.wireName());
+    }
+
+    /** Keeps the bytes and where they came from; never throws. */
+    static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+            byte[] value = record.value() == null ? new byte[0] : record.value();
+            out.collect(new RawRecord(value, record.topic(), record.partition(), record.offset()));
+        }
+
+        @Override
+        public TypeInformation<RawRecord> getProducedType() {
+            return TypeInformation.of(RawRecord.class);
+        }
+    }
+
+    /**
+     * A sink writing each record as JSON to the stream's topic, keyed by {@code key}. EXACTLY_ONCE sinks write in
+     * Kafka transactions committed on checkpoints (readers must use read_committed); AT_LEAST_ONCE is for upserts
+     * (KPIs), where a record written twice changes nothing.
+     */
+    public static <T> KafkaSink<T> sink(TallyConfig config, Stream stream, Field<T> key, Field<T> json,
+                                        DeliveryGuarantee guarantee) {
+        String topic = config.topic(stream);
+        Properties props = ConfigLoader.kafkaClientProperties(config);
+        props.setProperty("transaction.timeout.ms", String.valueOf(config.kafka.transactionTimeout.toMillis()));
+        props.setProperty("compression.type", "lz4");
+        props.setProperty("linger.ms", "20");
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(new JsonRecordSerializer<>(topic, key, json))
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(config.kafka.transactionalIdPrefix + "-" + stream.wireName())
+                .build();
+    }
+
+    static final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+        private final Field<T> key;
+        private final Field<T> json;
+
+        JsonRecordSerializer(String topic, Field<T> key, Field<T> json) {
+            this.topic = topic;
+            this.key = key;
+            this.json = json;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+            String k = key.apply(element);
+            return new ProducerRecord<>(topic, null, null,
+                    k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                    json.apply(element).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+}

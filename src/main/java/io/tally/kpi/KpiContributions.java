@@ -1,0 +1,193 @@
+package io.tally.kpi;
+
+import io.tally.attribution.Attribution;
+import io.tally.attribution.Touch;
+import io.tally.event.Click;
+import io.tally.event.Engagement;
+import io.tally.event.Spend;
+import io.tally.event.View;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What each event adds to which KPI record (CONTRACT section 4, the table "event / adds to / keys"), folded into
+ * partial records per (dimension, key, window) for one batch of events. Distinct counts (orders, newCustomerOrders,
+ * attributedOrders, refunds) count an order or update once per record within the batch; a batch always holds every
+ * record of an order or update (they share one ts and come from one task), so the downstream sum of partials is
+ * the distinct count, without keeping sets of ids per window.
+ */
+public final class KpiContributions {
+    private static final String ALL = Dimension.ALL.name();
+
+    private final long[] windowSizesMs;
+    /** Partial records by dimension|key|windowStart|windowEnd. */
+    private final Map<String, Kpi> partials = new HashMap<>();
+    /** Markers of what was already counted once in this batch. */
+    private final Set<String> counted = new HashSet<>();
+
+    public KpiContributions(long[] windowSizesMs) {
+        this.windowSizesMs = windowSizesMs.clone();
+    }
+
+    /** Adds one event; {@code tier} is the tier of the event's creator at its ts (attributions carry their own). */
+    public void add(KpiInput event, String tier) {
+        if (event.view != null) addView(event.view, tier);
+        else if (event.engagement != null) addEngagement(event.engagement, tier);
+        else if (event.click != null) addClick(event.click, tier);
+        else if (event.spend != null) addSpend(event.spend, tier);
+        else if (event.attribution.reversal) addReversal(event.attribution);
+        else addAttribution(event.attribution);
+    }
+
+    /** The partial records of the batch; the batch starts over empty. */
+    public List<Kpi> drain() {
+        List<Kpi> result = new ArrayList<>(partials.values());
+        partials.clear();
+        counted.clear();
+        return result;
+    }
+
+    public boolean isEmpty() {
+        return partials.isEmpty();
+    }
+
+    private void addView(View v, String tier) {
+        Consumer<Kpi> oneView = k -> k.views++;
+        contentKeys(v.ts, v.creatorId, v.contentId, tier, v.contentFormat, oneView);
+        // Impressions: once for each distinct product the content showed (the parser made productIds distinct).
+        if (v.productIds == null) return;
+        for (String productId : new LinkedHashSet<>(List.of(v.productIds))) {
+            apply(Dimension.PRODUCT, productId, v.ts, oneView);
+        }
+    }
+
+    private void addEngagement(Engagement e, String tier) {
+        Consumer<Kpi> one;
+        switch (e.kind) {
+            case LIKE: one = k -> k.likes++; break;
+            case COMMENT: one = k -> k.comments++; break;
+            default: one = k -> k.shares++; break;
+        }
+        contentKeys(e.ts, e.creatorId, e.contentId, tier, e.contentFormat, one);
+    }
+
+    private void addClick(Click c, String tier) {
+        Consumer<Kpi> oneClick = k -> k.clicks++;
+        contentKeys(c.ts, c.creatorId, c.contentId, tier, c.contentFormat, oneClick);
+        apply(Dimension.MERCHANT, c.merchantId, c.ts, oneClick);
+        apply(Dimension.PRODUCT, c.productId, c.ts, oneClick);
+    }
+
+    private void addSpend(Spend s, String tier) {
+        Consumer<Kpi> spent = k -> k.spendCents += s.amountCents;
+        apply(Dimension.ALL, Dimension.ALL_KEY, s.ts, spent);
+        apply(Dimension.MERCHANT, s.merchantId, s.ts, spent);
+        apply(Dimension.CREATOR, s.creatorId, s.ts, spent);
+        apply(Dimension.TIER, tier, s.ts, spent);
+    }
+
+    /** ALL, CREATOR, CONTENT, TIER and FORMAT: the keys of everything that happens on a creator's content. */
+    private void contentKeys(long ts, String creatorId, String contentId, String tier, String format, Consumer<Kpi> c) {
+        apply(Dimension.ALL, Dimension.ALL_KEY, ts, c);
+        apply(Dimension.CREATOR, creatorId, ts, c);
+        apply(Dimension.CONTENT, contentId, ts, c);
+        apply(Dimension.TIER, tier, ts, c);
+        apply(Dimension.FORMAT, format, ts, c);
+    }
+
+    private void addAttribution(Attribution a) {
+        boolean attributed = a.touch != Touch.NONE;
+        double units = a.quantity * a.weight;
+        // ALL, MERCHANT, PRODUCT: every line, gmv += lineAmount once per line.
+        for (String[] dk : merchantKeys(a)) {
+            forEachWindow(Dimension.valueOf(dk[0]), dk[1], a.ts, (id, k) -> {
+                k.units += units;
+                if (once("line|" + a.orderId + "|" + a.lineId + "|" + id)) k.gmvCents += a.lineAmountCents;
+                countOrder(a, id, k, attributed);
+                if (attributed) addAttributedMoney(a, k);
+            });
+        }
+        if (!attributed) return;
+        // CREATOR, CONTENT, TIER, FORMAT of the winning touch: only attributed lines, gmv += amount.
+        for (String[] dk : creatorKeys(a)) {
+            forEachWindow(Dimension.valueOf(dk[0]), dk[1], a.ts, (id, k) -> {
+                k.units += units;
+                k.gmvCents += a.amountCents;
+                countOrder(a, id, k, true);
+                addAttributedMoney(a, k);
+            });
+        }
+    }
+
+    private void countOrder(Attribution a, String id, Kpi k, boolean attributed) {
+        if (once("order|" + a.orderId + "|" + id)) {
+            k.orders++;
+            if (a.newCustomer) k.newCustomerOrders++;
+        }
+        if (attributed && once("attributed|" + a.orderId + "|" + id)) k.attributedOrders++;
+    }
+
+    private static void addAttributedMoney(Attribution a, Kpi k) {
+        k.attributedGmvCents += a.amountCents;
+        k.commissionCents += a.commissionCents;
+        if (a.marginCents != null) k.marginCents += a.marginCents;
+    }
+
+    /** A reversal counts at the keys of the line it reverses, in the window of its own ts. */
+    private void addReversal(Attribution r) {
+        List<String[]> keys = new ArrayList<>(merchantKeys(r));
+        if (r.touch != Touch.NONE) keys.addAll(creatorKeys(r));
+        for (String[] dk : keys) {
+            forEachWindow(Dimension.valueOf(dk[0]), dk[1], r.ts, (id, k) -> {
+                if (once("refund|" + r.updateEventId + "|" + id)) k.refunds++;
+                k.refundedAmountCents -= r.amountCents;
+                k.commissionCents += r.commissionCents;
+            });
+        }
+    }
+
+    private static List<String[]> merchantKeys(Attribution a) {
+        return List.of(new String[] {ALL, Dimension.ALL_KEY}, new String[] {Dimension.MERCHANT.name(), a.merchantId},
+                new String[] {Dimension.PRODUCT.name(), a.productId});
+    }
+
+    private static List<String[]> creatorKeys(Attribution a) {
+        return List.of(new String[] {Dimension.CREATOR.name(), a.creatorId},
+                new String[] {Dimension.CONTENT.name(), a.contentId}, new String[] {Dimension.TIER.name(), a.tier},
+                new String[] {Dimension.FORMAT.name(), a.contentFormat});
+    }
+
+    private boolean once(String marker) {
+        return counted.add(marker);
+    }
+
+    private void apply(Dimension dimension, String key, long ts, Consumer<Kpi> contribution) {
+        forEachWindow(dimension, key, ts, (id, k) -> contribution.accept(k));
+    }
+
+    private interface WindowContribution {
+        void accept(String windowRecordId, Kpi partial);
+    }
+
+    /** The partial record of (dimension, key) in each window (one per configured size) that contains ts. */
+    private void forEachWindow(Dimension dimension, String key, long ts, WindowContribution contribution) {
+        for (long size : windowSizesMs) {
+            long start = ts - Math.floorMod(ts, size); // tumbling windows aligned to the epoch
+            long end = start + size;
+            String id = dimension.name() + "|" + key + "|" + start + "|" + end;
+            Kpi partial = partials.get(id);
+            if (partial == null) {
+                partial = KpiMath.empty(dimension.name(), key, start, end);
+                partials.put(id, partial);
+            }
+            contribution.accept(id, partial);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.tally.kpi;
+
+import io.tally.event.Money;
+
+/** Merging partial KPI records and deriving the ratios of CONTRACT section 4. */
+public final class KpiMath {
+    private KpiMath() {}
+
+    /** A new, empty accumulator for one (dimension, key, window). */
+    public static Kpi empty(String dimension, String key, long windowStart, long windowEnd) {
+        Kpi k = new Kpi();
+        k.dimension = dimension;
+        k.key = key;
+        k.windowStart = windowStart;
+        k.windowEnd = windowEnd;
+        return k;
+    }
+
+    /** Adds the counts and sums of {@code from} to {@code into}. */
+    public static void add(Kpi into, Kpi from) {
+        into.views += from.views;
+        into.likes += from.likes;
+        into.comments += from.comments;
+        into.shares += from.shares;
+        into.clicks += from.clicks;
+        into.units += from.units;
+        into.gmvCents += from.gmvCents;
+        into.orders += from.orders;
+        into.newCustomerOrders += from.newCustomerOrders;
+        into.attributedOrders += from.attributedOrders;
+        into.attributedGmvCents += from.attributedGmvCents;
+        into.commissionCents += from.commissionCents;
+        into.marginCents += from.marginCents;
+        into.refunds += from.refunds;
+        into.refundedAmountCents += from.refundedAmountCents;
+        into.spendCents += from.spendCents;
+    }
+
+    /** A copy with the derived metrics computed (gmvShare left null: it needs the window's ALL record). */
+    public static Kpi derive(Kpi acc, boolean isFinal, Long stock) {
+        Kpi k = empty(acc.dimension, acc.key, acc.windowStart, acc.windowEnd);
+        add(k, acc);
+        k.isFinal = isFinal;
+        k.engagementRate = ratio(k.likes + k.comments + k.shares, k.views);
+        k.ctr = ratio(k.clicks, k.views);
+        k.aovCents = k.orders == 0 ? null : Money.divide(k.gmvCents, k.orders);
+        k.conversionRate = ratio(k.attributedOrders, k.clicks);
+        k.cpaCents = k.attributedOrders == 0 ? null : Money.divide(k.commissionCents + k.spendCents, k.attributedOrders);
+        k.newCustomerRate = ratio(k.newCustomerOrders, k.orders);
+        k.netGmvCents = k.gmvCents - k.refundedAmountCents;
+        k.marginPerOrderCents = k.attributedOrders == 0 ? null : Money.divide(k.marginCents, k.attributedOrders);
+        k.stock = stock;
+        return k;
+    }
+
+    /** numerator / denominator, null when the denominator is 0. */
+    public static Double ratio(long numerator, long denominator) {
+        return denominator == 0 ? null : (double) numerator / denominator;
+    }
+
+    /** gmvShare = attributedGmv / attributedGmv of ALL in the same window; null when that is 0 or unknown. */
+    public static Double gmvShare(Kpi k, Long allAttributedGmvCents) {
+        if (allAttributedGmvCents == null || allAttributedGmvCents == 0) return null;
+        return (double) k.attributedGmvCents / allAttributedGmvCents;
+    }
+}

@@ -1,0 +1,113 @@
+package io.tally.kpi;
+
+import io.tally.attribution.AsOf;
+import io.tally.event.Creator;
+import io.tally.event.Tier;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The first KPI stage, before any shuffle: holds each event until the watermark passes its ts (so the creator version
+ * in force at ts, which decides the tier, has surely arrived), then folds the events the watermark released into
+ * partial KPI records, one per (dimension, key, window), and emits those before the watermark. A hot creator or the
+ * ALL key thus reaches the keyed stage as one partial per watermark per task instead of one record per event.
+ *
+ * <p>Input 1: the events; input 2: creator versions, broadcast to every task. The buffer only spans the watermark
+ * bound (it depends on event-time density, not on throughput) and is part of checkpoints.
+ */
+public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, Creator, Kpi> {
+    private static final long serialVersionUID = 1L;
+
+    public static final MapStateDescriptor<String, List<Creator>> CREATORS = new MapStateDescriptor<>(
+            "kpi-creators", Types.STRING, Types.LIST(TypeInformation.of(Creator.class)));
+
+    private static final Comparator<KpiInput> BY_TS = Comparator.comparingLong(KpiInput::ts);
+
+    private final long[] windowSizesMs;
+
+    private transient PriorityQueue<KpiInput> buffer;
+    private transient ListState<KpiInput> bufferState;
+    private transient BroadcastState<String, List<Creator>> creators;
+    private transient KpiContributions batch;
+    private transient long watermark;
+
+    public KpiPreAggregator(long[] windowSizesMs) {
+        this.windowSizesMs = windowSizesMs.clone();
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        buffer = new PriorityQueue<>(BY_TS);
+        bufferState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("kpi-buffer", TypeInformation.of(KpiInput.class)));
+        for (KpiInput e : bufferState.get()) buffer.add(e);
+        creators = context.getOperatorStateStore().getBroadcastState(CREATORS);
+        batch = new KpiContributions(windowSizesMs);
+        watermark = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        bufferState.update(new ArrayList<>(buffer));
+    }
+
+    @Override
+    public void processElement1(StreamRecord<KpiInput> element) throws Exception {
+        KpiInput event = element.getValue();
+        if (event.ts() <= watermark) {
+            // Behind the watermark (only possible for a source that broke the bound): count it now rather than lose it.
+            batch.add(event, tierOf(event));
+            flush();
+        } else {
+            buffer.add(event);
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<Creator> element) throws Exception {
+        Creator c = element.getValue();
+        creators.put(c.creatorId, AsOf.insert(creators.get(c.creatorId), c, v -> v.ts, watermark));
+    }
+
+    /** The combined watermark of both inputs: release the events it passed, then forward it. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        while (!buffer.isEmpty() && buffer.peek().ts() <= watermark) {
+            KpiInput event = buffer.poll();
+            batch.add(event, tierOf(event));
+        }
+        flush();
+        super.processWatermark(mark);
+    }
+
+    private String tierOf(KpiInput event) throws Exception {
+        String creatorId = event.creatorId();
+        if (creatorId == null) return null; // attributions carry their tier
+        return Tier.of(AsOf.find(creators.get(creatorId), v -> v.ts, event.ts())).name();
+    }
+
+    private void flush() {
+        if (batch.isEmpty()) return;
+        for (Kpi partial : batch.drain()) {
+            output.collect(new StreamRecord<>(partial));
+        }
+    }
+}

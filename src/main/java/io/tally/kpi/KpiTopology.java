@@ -1,0 +1,45 @@
+package io.tally.kpi;
+
+import io.tally.attribution.Attribution;
+import io.tally.config.TallyConfig.KpiSettings;
+import io.tally.pipeline.Inputs;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+import java.time.Duration;
+
+/**
+ * The KPI job as a function from streams to streams: events and attributions are pre-aggregated per task as the
+ * watermark passes them ({@link KpiPreAggregator}), summed per window keyed by {@code dimension|key}
+ * ({@link KpiWindows}), and completed with gmvShare keyed by window ({@link GmvShare}).
+ */
+public final class KpiTopology {
+    private KpiTopology() {}
+
+    /**
+     * @param attributions primary-model attributions and reversals, partitioned so that all records of one order (and
+     *                     of one update) reach the same task: straight from the attribution operators, or from the
+     *                     attributions topic (keyed by orderId) read at the same parallelism
+     */
+    public static DataStream<Kpi> build(Inputs in, DataStream<Attribution> attributions, KpiSettings settings) {
+        long[] sizes = settings.windows.stream().mapToLong(Duration::toMillis).toArray();
+        DataStream<KpiInput> events = in.views.map(KpiInput::of).returns(KpiInput.class).name("View events").uid("kpi-views")
+                .union(in.engagements.map(KpiInput::of).returns(KpiInput.class).name("Engagement events").uid("kpi-engagements"),
+                        in.clicks.map(KpiInput::of).returns(KpiInput.class).name("Click events").uid("kpi-clicks"),
+                        in.spend.map(KpiInput::of).returns(KpiInput.class).name("Spend events").uid("kpi-spend"),
+                        attributions.map(KpiInput::of).returns(KpiInput.class).name("Attribution events").uid("kpi-attributions"));
+        DataStream<Kpi> partials = events.connect(in.creators.broadcast())
+                .transform("Pre-aggregate KPIs", TypeInformation.of(Kpi.class), new KpiPreAggregator(sizes))
+                .uid("kpi-pre-aggregate");
+        DataStream<Kpi> windows = partials.keyBy(KpiWindows::keyOf, Types.STRING)
+                .connect(in.products.keyBy(KpiWindows::keyOf, Types.STRING))
+                .process(new KpiWindows(settings.updateInterval.toMillis()))
+                .returns(Kpi.class)
+                .uid("kpi-windows").name("KPI windows");
+        return windows.keyBy(GmvShare::keyOf, Types.STRING)
+                .process(new GmvShare())
+                .returns(Kpi.class)
+                .uid("kpi-gmv-share").name("GMV share");
+    }
+}

@@ -1,0 +1,143 @@
+package io.tally.kpi;
+
+import io.tally.attribution.AsOf;
+import io.tally.event.Product;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The keyed KPI stage, keyed by {@code dimension|key}: sums the partial records of each open window and writes the
+ * window's KPI record — while it is open, at most once per update interval of processing time and only when it
+ * changed ({@code final} false); once the watermark passes its end, exactly one record with {@code final} true, after
+ * which the window's state is gone.
+ *
+ * <p>The second input carries product versions, keyed by {@code PRODUCT|productId}, for the stock of PRODUCT
+ * windows: the version with the greatest ts before the window's end. Only the versions that an open or future window
+ * can still need are kept (the one in force at the watermark and later ones).
+ */
+public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi> {
+    private static final long serialVersionUID = 1L;
+
+    private final long updateIntervalMs;
+
+    /** Open windows by "windowStart|windowEnd". */
+    private transient MapState<String, Kpi> windows;
+    /** Windows changed since their last record. */
+    private transient MapState<String, Boolean> changed;
+    /** When the pending processing-time update fires, if one is pending. */
+    private transient ValueState<Long> nextUpdate;
+    private transient ValueState<List<Product>> productVersions;
+    private transient Counter lateContributions;
+
+    public KpiWindows(long updateIntervalMs) {
+        this.updateIntervalMs = updateIntervalMs;
+    }
+
+    /** The key of a KPI record or partial in this stage. */
+    public static String keyOf(Kpi k) {
+        return k.dimension + "|" + k.key;
+    }
+
+    public static String keyOf(Product p) {
+        return Dimension.PRODUCT.name() + "|" + p.productId;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.STRING, TypeInformation.of(Kpi.class)));
+        changed = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed", Types.STRING, Types.BOOLEAN));
+        nextUpdate = getRuntimeContext().getState(new ValueStateDescriptor<>("next-update", Types.LONG));
+        productVersions = getRuntimeContext().getState(new ValueStateDescriptor<>(
+                "product-versions", Types.LIST(TypeInformation.of(Product.class))));
+        lateContributions = getRuntimeContext().getMetricGroup().counter("lateKpiContributions");
+    }
+
+    @Override
+    public void processElement1(Kpi partial, Context ctx, Collector<Kpi> out) throws Exception {
+        if (partial.windowEnd - 1 <= ctx.timerService().currentWatermark()) {
+            lateContributions.inc(); // its final record is out already; upstream lateness checks make this rare
+            return;
+        }
+        String id = partial.windowStart + "|" + partial.windowEnd;
+        Kpi acc = windows.get(id);
+        if (acc == null) {
+            acc = KpiMath.empty(partial.dimension, partial.key, partial.windowStart, partial.windowEnd);
+            ctx.timerService().registerEventTimeTimer(partial.windowEnd - 1);
+        }
+        KpiMath.add(acc, partial);
+        windows.put(id, acc);
+        changed.put(id, true);
+        if (nextUpdate.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + updateIntervalMs;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            nextUpdate.update(at);
+        }
+    }
+
+    @Override
+    public void processElement2(Product version, Context ctx, Collector<Kpi> out) throws Exception {
+        productVersions.update(AsOf.insert(productVersions.value(), version, p -> p.ts,
+                ctx.timerService().currentWatermark()));
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<Kpi> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            nextUpdate.clear();
+            for (String id : changedWindows()) {
+                out.collect(KpiMath.derive(windows.get(id), false, stockAt(windows.get(id))));
+                changed.remove(id);
+            }
+            return;
+        }
+        List<String> closing = new ArrayList<>();
+        for (Map.Entry<String, Kpi> w : windows.entries()) {
+            if (w.getValue().windowEnd - 1 <= time) closing.add(w.getKey());
+        }
+        for (String id : closing) {
+            Kpi acc = windows.get(id);
+            out.collect(KpiMath.derive(acc, true, stockAt(acc)));
+            windows.remove(id);
+            changed.remove(id);
+        }
+        if (windows.isEmpty()) {
+            Long pending = nextUpdate.value();
+            if (pending != null) {
+                ctx.timerService().deleteProcessingTimeTimer(pending);
+                nextUpdate.clear();
+            }
+        }
+        // Keep only the product version in force at the watermark and later ones (AsOf prunes the rest).
+        List<Product> versions = productVersions.value();
+        if (versions != null && versions.size() > 1) {
+            Product latest = versions.get(versions.size() - 1);
+            productVersions.update(AsOf.insert(versions, latest, p -> p.ts, time));
+        }
+    }
+
+    private List<String> changedWindows() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (String id : changed.keys()) ids.add(id);
+        return ids;
+    }
+
+    /** Stock of the product version with the greatest ts before the window's end; null for other dimensions. */
+    private Long stockAt(Kpi window) throws Exception {
+        if (!Dimension.PRODUCT.name().equals(window.dimension)) return null;
+        Product p = AsOf.find(productVersions.value(), v -> v.ts, window.windowEnd - 1);
+        return p == null ? null : p.stock;
+    }
+}

@@ -1,0 +1,117 @@
+package io.tally.local;
+
+import io.tally.config.Durations;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** The terminal dashboard of {@code tally local}: what it shows ({@link Snapshot}) and how ({@link #render}). */
+public final class Dashboard {
+    /** Rows of the creator table. */
+    public static final int TOP_CREATORS = 10;
+    /** Rows of the alert list. */
+    public static final int LATEST_ALERTS = 5;
+
+    private static final DateTimeFormatter DAY_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private Dashboard() {}
+
+    /**
+     * Everything the dashboard shows at one moment.
+     *
+     * @param hourStart start of the hourly CREATOR window the creator table is about (epoch ms); null before the
+     *                  first such KPI record
+     * @param topCreators at most {@link #TOP_CREATORS}, by GMV, highest first
+     * @param latestAlerts at most {@link #LATEST_ALERTS}, newest first
+     */
+    public record Snapshot(String bootstrapServers, Duration elapsed, long eventsProduced, long attributions,
+                           long kpis, long alerts, long deadLetters, Long hourStart, List<CreatorRow> topCreators,
+                           List<AlertRow> latestAlerts) {
+        public Snapshot {
+            topCreators = List.copyOf(topCreators);
+            latestAlerts = List.copyOf(latestAlerts);
+        }
+    }
+
+    /** One creator's hourly KPIs; nullable fields are null where the contract's denominator is 0. */
+    public record CreatorRow(String creatorId, BigDecimal gmv, long orders, Double conversionRate, BigDecimal cpa,
+                             Double engagementRate) {}
+
+    /** One alert state change, as written to the alerts topic. */
+    public record AlertRow(String state, String ruleId, String dimension, String key, String metric, String op,
+                           Double value, Double threshold, long windowStart, long windowEnd) {}
+
+    /** The dashboard as text, lines ending in {@code \n}; no terminal control codes. */
+    public static String render(Snapshot s) {
+        StringBuilder out = new StringBuilder(2048);
+        line(out, "Tally local | Kafka %s | running %s", s.bootstrapServers(), elapsed(s.elapsed()));
+        line(out, "events produced %,d | attributions %,d | KPI records %,d | alerts %,d | dead letters %,d",
+                s.eventsProduced(), s.attributions(), s.kpis(), s.alerts(), s.deadLetters());
+        out.append('\n');
+
+        if (s.hourStart() == null) {
+            line(out, "Top creators: no hourly creator KPIs yet");
+        } else {
+            line(out, "Top creators, hour %s-%s UTC, by GMV", DAY_TIME.format(Instant.ofEpochMilli(s.hourStart())),
+                    TIME.format(Instant.ofEpochMilli(s.hourStart() + Duration.ofHours(1).toMillis())));
+            line(out, "%3s  %-24s %14s %8s %11s %10s %11s", "#", "creator", "GMV", "orders", "conversion", "CPA",
+                    "engagement");
+            int rank = 0;
+            for (CreatorRow c : s.topCreators()) {
+                line(out, "%3d  %-24s %14s %8d %11s %10s %11s", ++rank, cut(c.creatorId(), 24), money(c.gmv()),
+                        c.orders(), percent(c.conversionRate()), money(c.cpa()), percent(c.engagementRate()));
+            }
+        }
+        out.append('\n');
+
+        if (s.latestAlerts().isEmpty()) {
+            line(out, "Latest alerts: none");
+        } else {
+            line(out, "Latest alerts");
+            for (AlertRow a : s.latestAlerts()) {
+                line(out, "  %-8s %-24s %-32s %s %s %s %s  window %s %s", a.state(), cut(a.ruleId(), 24),
+                        cut(a.dimension() + " " + a.key(), 32), a.metric(), number(a.value()), a.op(),
+                        number(a.threshold()), DAY_TIME.format(Instant.ofEpochMilli(a.windowStart())),
+                        "(" + Durations.format(Duration.ofMillis(a.windowEnd() - a.windowStart())) + ")");
+            }
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String format, Object... args) {
+        out.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+
+    static String elapsed(Duration d) {
+        long s = d.toSeconds();
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    }
+
+    static String money(BigDecimal amount) {
+        return amount == null ? "-" : String.format(Locale.ROOT, "%,.2f", amount);
+    }
+
+    static String percent(Double rate) {
+        return rate == null ? "-" : String.format(Locale.ROOT, "%.2f%%", rate * 100);
+    }
+
+    /** Two decimals from 1 up (money, counts); four significant digits below (rates). */
+    static String number(Double value) {
+        if (value == null) return "null";
+        if (Math.abs(value) >= 1 || value == 0) return String.format(Locale.ROOT, "%.2f", value);
+        return new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    private static String cut(String text, int width) {
+        if (text == null) return "-";
+        return text.length() <= width ? text : text.substring(0, width - 1) + "~";
+    }
+}

@@ -1,0 +1,83 @@
+package io.tally.pipeline;
+
+import io.tally.alert.Alert;
+import io.tally.attribution.Attribution;
+import io.tally.attribution.AttributionTopology;
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
+import io.tally.io.DeadLetter;
+import io.tally.io.KafkaIo.Field;
+import io.tally.io.RecordWriter;
+import io.tally.kpi.Kpi;
+import io.tally.kpi.KpiTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Tally's whole graph for one {@link Job}: from raw input records (injected {@link Ingest.Sources}) to typed output
+ * streams, written by injected {@link Sinks}. Kafka ({@code run}, {@code local}), files ({@code replay}) and
+ * collections (tests) share this one graph.
+ */
+public final class TallyPipeline {
+    private TallyPipeline() {}
+
+    /** Where outputs go: each output stream with its Kafka key and JSON value. */
+    public interface Sinks {
+        <T> void write(Stream output, DataStream<T> records, Field<T> key, Field<T> json);
+    }
+
+    /** The typed output streams of a job; a stream the job does not write is null. */
+    public static final class Outputs {
+        public DataStream<Attribution> attributions;
+        public DataStream<Attribution> attributionsShadow;
+        public DataStream<Kpi> kpis;
+        public DataStream<Alert> alerts;
+        public DataStream<DeadLetter> deadLetters;
+
+        /** Attaches every output to its sink. */
+        public void writeTo(Sinks sinks) {
+            if (attributions != null) {
+                sinks.write(Stream.ATTRIBUTIONS, attributions, a -> a.orderId, RecordWriter::toJson);
+            }
+            if (attributionsShadow != null) {
+                sinks.write(Stream.ATTRIBUTIONS_SHADOW, attributionsShadow, a -> a.orderId, RecordWriter::toJson);
+            }
+            if (kpis != null) {
+                sinks.write(Stream.KPIS, kpis, Kpi::upsertKey, RecordWriter::toJson);
+            }
+            if (alerts != null) {
+                sinks.write(Stream.ALERTS, alerts, a -> a.alertId, RecordWriter::toJson);
+            }
+            if (deadLetters != null) {
+                sinks.write(Stream.DEAD_LETTERS, deadLetters, d -> d.stream, RecordWriter::toJson);
+            }
+        }
+    }
+
+    /**
+     * Builds the job's graph.
+     *
+     * @param withIdleness see {@link Ingest#build}
+     */
+    public static Outputs build(Job job, Ingest.Sources sources, TallyConfig config, boolean withIdleness) {
+        Inputs in = Ingest.build(sources, job.inputs(), job.reportedInputs(), config, withIdleness);
+        Outputs out = new Outputs();
+        out.deadLetters = in.deadLetters;
+        if (job == Job.ATTRIBUTION || job == Job.ALL) {
+            AttributionTopology.Outputs attribution = AttributionTopology.build(in, config.attribution);
+            out.attributions = attribution.attributions;
+            out.attributionsShadow = attribution.shadow;
+            out.deadLetters = union(out.deadLetters, attribution.deadLetters);
+        }
+        if (job == Job.ALL) {
+            out.kpis = KpiTopology.build(in, out.attributions, config.kpis);
+        }
+        // Deployed alone, the KPI job reads the attributions topic (not yet wired); the alert stage joins in #5.
+        return out;
+    }
+
+    private static <T> DataStream<T> union(DataStream<T> a, DataStream<T> b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return a.union(b);
+    }
+}

@@ -1,0 +1,134 @@
+package io.tally;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Holds JSON lines to the project's JSON Schemas ({@code schemas/<stream>.schema.json} at the repository top level,
+ * draft 2020-12). Tests of anything that writes records of the contract call {@link #assertValid} or
+ * {@link #assertValidLines}.
+ *
+ * <p>Numbers are read as {@link java.math.BigDecimal}: {@code multipleOf: 0.01} on money is then decided on the
+ * exact decimal written, not on its nearest binary double (which can turn a 3-decimal amount into a 2-decimal one).
+ */
+public final class SchemaSupport {
+    /** The {@code $id} of every schema is this prefix + {@code <stream>.schema.json}. */
+    public static final String BASE_IRI = "https://tally.dev/schemas/";
+
+    /** {@code schemas/} of the repository: Maven runs tests in the project directory. */
+    public static final Path SCHEMA_DIR = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "schemas");
+
+    /** Exact decimals; a duplicate key or a second value on the line is an error, not silently last-wins. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
+
+    /** Resolves {@code https://tally.dev/schemas/...} (the $ids and $refs) to the files, never to the network. */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            b -> b.jsonMapper(MAPPER).schemaMappers(m -> m.mapPrefix(BASE_IRI, SCHEMA_DIR.toUri().toString())));
+
+    private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
+
+    private SchemaSupport() {}
+
+    /** The schema file of a stream (wire name, e.g. {@code order-updates}). */
+    public static Path schemaFile(String stream) {
+        return SCHEMA_DIR.resolve(stream + ".schema.json");
+    }
+
+    /** The compiled schema of a stream, loaded once. */
+    public static JsonSchema schema(String stream) {
+        return SCHEMAS.computeIfAbsent(stream, s -> {
+            if (!Files.isRegularFile(schemaFile(s))) {
+                throw new IllegalArgumentException("no schema for stream '" + s + "': " + schemaFile(s) + " is missing");
+            }
+            JsonSchema schema = FACTORY.getSchema(SchemaLocation.of(BASE_IRI + s + ".schema.json"));
+            schema.initializeValidators(); // resolves every $ref now, so a broken one fails here, not mid-test
+            return schema;
+        });
+    }
+
+    /**
+     * The violations of one JSON record against the schema of its stream; empty when it is valid.
+     *
+     * @throws IllegalArgumentException when {@code json} is not one JSON value
+     */
+    public static Set<ValidationMessage> validate(String stream, String json) {
+        return schema(stream).validate(parse(json));
+    }
+
+    /** Fails with every violation and the line itself unless the line is a valid record of the stream. */
+    public static void assertValid(String stream, String jsonLine) {
+        Set<ValidationMessage> errors = validate(stream, jsonLine);
+        if (!errors.isEmpty()) {
+            throw new AssertionError("not a valid '" + stream + "' record: " + describe(errors) + "\n  " + jsonLine);
+        }
+    }
+
+    /** {@link #assertValid} for every non-blank line of a JSON-lines file; the message names the failing lines. */
+    public static void assertValidLines(String stream, Path jsonl) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(jsonl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder failures = new StringBuilder();
+        int failed = 0;
+        for (int i = 0; i < lines.size() && failed < 20; i++) { // 20 are enough to see the pattern
+            String problem = lines.get(i).isBlank() ? null : problemOf(stream, lines.get(i));
+            if (problem != null) {
+                failures.append("\n  line ").append(i + 1).append(": ").append(problem);
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            throw new AssertionError(jsonl + " has records that are not valid '" + stream + "' records:" + failures);
+        }
+    }
+
+    private static String problemOf(String stream, String line) {
+        try {
+            Set<ValidationMessage> errors = validate(stream, line);
+            return errors.isEmpty() ? null : describe(errors);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** One JSON value, numbers as exact decimals. */
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage() + ": " + json, e);
+        }
+    }
+
+    private static String describe(Set<ValidationMessage> errors) {
+        return errors.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; "));
+    }
+}
