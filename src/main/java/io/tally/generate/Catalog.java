@@ -132,7 +132,7 @@ final class Catalog {
     final Content[] contents;
     /** Cumulative view weights of the contents (the viral content has its own driver and weight 0 here). */
     final double[] contentWeights;
-    /** Distinct (creator, merchant) pairs that work together, as creator * merchants + merchant, in first-seen order. */
+    /** Distinct (creator, merchant) pairs working together, as creator * merchants + merchant, first seen first. */
     final int[] partnerships;
     final Scenarios.Cast cast;
 

@@ -167,6 +167,6 @@ final class CommissionProgram {
 
     private static CommissionRule rule(String ruleId, long ts, String merchantId, String productId, String creatorId,
                                        BigDecimal rate) {
-        return new CommissionRule(ruleId, ts, merchantId, productId, creatorId, rate, null, null, false);
+        return new CommissionRule(ruleId, ts, merchantId, productId, creatorId, rate, BigDecimal.ZERO, null, false);
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.generate;
 
+import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
@@ -10,7 +11,6 @@ import io.tally.event.Product;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.View;
-import io.tally.event.AlertRule;
 import io.tally.io.RecordWriter;
 
 /**

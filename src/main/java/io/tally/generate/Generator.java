@@ -3,6 +3,7 @@ package io.tally.generate;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
+import io.tally.event.ContentType;
 import io.tally.event.Engagement;
 import io.tally.event.EngagementKind;
 import io.tally.event.Order;
@@ -14,10 +15,10 @@ import io.tally.event.Stream;
 import io.tally.event.Tier;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
-import io.tally.event.ContentType;
 
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -31,14 +32,15 @@ import java.util.PriorityQueue;
  * ...). Queue keys never decrease, and every record's key lies within [ts, ts + disorder], so no record is emitted
  * more than {@code disorderMs} behind the greatest ts emitted before it. Memory holds the catalog, the last few
  * thousand purchases and the queue of scheduled follow-ups (bounded by their rate times their horizon of at most
- * 25 simulated days), never the history.
+ * 20 simulated days), never the history.
  *
  * <p>The funnel of one view: likes, comments and shares at rates of the content's format; a click on a featured
  * product (CTR a few %); a click converts (tier-dependent, 4-8%) into an order 30 s to 10 days later (mostly within
  * 7 days), sometimes after the shopper compared another creator's content on the same product; a few views lead to
  * an order without a click within a day (view-through). Orders have 1-4 lines of the merchant's products in stock,
- * quantities 1-3, occasional discounts; some are cancelled (seconds to hours later), refunded in part (minutes to days
- * later) or returned (refunded in full, 1 to 20 days later). Organic orders (no touch), often by returning customers, come on their own.
+ * quantities 1-3, occasional discounts; some are cancelled (seconds to hours later), refunded in part (minutes to
+ * days later) or returned (refunded in full, 1 to 20 days later). Organic orders (no touch), often by returning
+ * customers, come on their own.
  */
 public final class Generator implements Iterator<GeneratedRecord> {
     static final long SECOND = 1_000;
@@ -54,8 +56,10 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private static final double REFERENCE_CHANGE_SHARE = 0.000005;
     /** Least rate of reference-data changes, so small densities still see the program evolve. */
     private static final double MIN_REFERENCE_CHANGES_PER_MS = 1.0 / (10 * MINUTE);
-    /** The viral content's own share of views, before and after its surge (at least one view per second). */
+    /** The viral content's own share of views, before and after its surge: at least one view per second ... */
     private static final double VIRAL_BASE_SHARE = 0.002;
+    /** ... unless that is more than this share of all views. */
+    private static final double VIRAL_MAX_SHARE = 0.05;
 
     private static final double LIVE_CTR_FACTOR = 1.3;
     private static final double LIVE_COMMENT_FACTOR = 3;
@@ -63,7 +67,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
     /** Chance that a converting shopper first looks at another creator's content featuring the same product. */
     private static final double COMPARISON = 0.15;
     /** Chance that a creator with a shopper account watches (and likely buys from) their own content. */
-    private static final double SELF_VIEW = 0.004;
+    private static final double SELF_VIEW = 0.0005;
     private static final double SELF_CLICK = 0.6;
     private static final double SELF_CONVERSION = 0.5;
     private static final double RETURNING_CUSTOMER = 0.6;
@@ -99,8 +103,9 @@ public final class Generator implements Iterator<GeneratedRecord> {
 
     public Generator(GeneratorSettings settings) {
         settings.validate();
-        this.settings = settings.copy();
         this.startTs = settings.liveClock ? System.currentTimeMillis() : settings.startTs;
+        this.settings = settings.copy();
+        this.settings.startTs = startTs;
         this.now = startTs;
         this.draw = new Draw(settings.seed);
         this.catalog = new Catalog(settings, draw);
@@ -115,7 +120,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
         if (cast != null) scheduleScenarios();
     }
 
-    /** A copy of the settings this generator runs with. */
+    /** A copy of the settings this generator runs with, startTs being the actual start (see {@link #startTs()}). */
     public GeneratorSettings settings() {
         return settings.copy();
     }
@@ -202,7 +207,6 @@ public final class Generator implements Iterator<GeneratedRecord> {
             this.rate = rate;
             this.body = body;
             this.next = startTs;
-            schedule();
         }
 
         @Override
@@ -238,7 +242,9 @@ public final class Generator implements Iterator<GeneratedRecord> {
         for (Catalog.Influencer creator : catalog.creators) emit0(Stream.CREATORS, creator.version(startTs));
         for (CommissionRule rule : program.initial(startTs, settings.scenarios)) emit0(Stream.COMMISSION_RULES, rule);
         if (settings.alertRules) {
-            for (AlertRule rule : Scenarios.alertRules(startTs)) emit0(Stream.ALERT_RULES, rule);
+            List<AlertRule> rules = Scenarios.alertRules(startTs);
+            emit0(Stream.ALERT_RULES, rules.get(0));
+            at(rules.get(1).ts, t -> emit(Stream.ALERT_RULES, rules.get(1), t));
         }
     }
 
@@ -248,18 +254,24 @@ public final class Generator implements Iterator<GeneratedRecord> {
     }
 
     private void startDrivers(double eventsPerMs) {
-        new Driver(t -> viewsPerMs, this::view);
-        new Driver(t -> eventsPerMs * ORGANIC_ORDER_SHARE, this::organicOrder);
-        new Driver(t -> eventsPerMs * SPEND_SHARE, this::spend);
-        new Driver(t -> Math.max(MIN_REFERENCE_CHANGES_PER_MS, eventsPerMs * REFERENCE_CHANGE_SHARE),
+        poisson(t -> viewsPerMs, this::view);
+        poisson(t -> eventsPerMs * ORGANIC_ORDER_SHARE, this::organicOrder);
+        poisson(t -> eventsPerMs * SPEND_SHARE, this::spend);
+        poisson(t -> Math.max(MIN_REFERENCE_CHANGES_PER_MS, eventsPerMs * REFERENCE_CHANGE_SHARE),
                 this::referenceChange);
-        if (settings.invalid > 0) new Driver(t -> eventsPerMs * settings.invalid, this::invalidLine);
+        if (settings.invalid > 0) poisson(t -> eventsPerMs * settings.invalid, this::invalidLine);
+    }
+
+    /** Starts a Poisson process of the given rate (per ms, may vary with time) from startTs. */
+    private void poisson(RateAt rate, Action body) {
+        new Driver(rate, body).schedule();
     }
 
     private void scheduleScenarios() {
-        double viralBase = Math.max(1.0 / SECOND, viewsPerMs * VIRAL_BASE_SHARE);
+        double viralBase = Math.max(viewsPerMs * VIRAL_BASE_SHARE,
+                Math.min(1.0 / SECOND, viewsPerMs * VIRAL_MAX_SHARE));
         Catalog.Content viral = catalog.contents[cast.viralContent];
-        new Driver(t -> isViral(t) ? viralBase * Scenarios.VIRAL_FACTOR : viralBase,
+        poisson(t -> isViral(t) ? viralBase * Scenarios.VIRAL_FACTOR : viralBase,
                 t -> watch(t, viral, randomUser(), false));
         at(startTs + Scenarios.MICRO_TO_MID, t -> grow(cast.microCrossing, Scenarios.MICRO_AFTER, t));
         at(startTs + Scenarios.MACRO_TO_MEGA, t -> grow(cast.macroCrossing, Scenarios.MACRO_AFTER, t));
@@ -272,6 +284,12 @@ public final class Generator implements Iterator<GeneratedRecord> {
         at(startTs + Scenarios.RATE_CHANGE, t -> emit(Stream.COMMISSION_RULES, program.changeMerchantRate(0, t), t));
         at(startTs + Scenarios.RULE_DELETED, t -> emitRule(program.deleteProductRule(t), t));
         cpaSpend(startTs + MINUTE);
+    }
+
+    /** The broken-link story: the link leads nowhere, so the click cannot convert. */
+    private boolean linkBroken(Catalog.Content content, long ts) {
+        return cast != null && content.creator == cast.brokenLinkCreator && ts >= startTs + Scenarios.BROKEN_LINK_START
+                && ts < startTs + Scenarios.BROKEN_LINK_END;
     }
 
     private boolean isViral(long ts) {
@@ -339,6 +357,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
         emit(Stream.CLICKS, new Click("k-" + (++clickCount), ts, user, content.creatorId, content.id, content.type,
                 item.id, item.merchantId, content.format.wire()), ts);
         double conversion = self ? SELF_CONVERSION : conversion(catalog.creators[content.creator].tier());
+        if (linkBroken(content, ts)) conversion = 0;
         if (!draw.chance(conversion)) return;
         long orderTs = ts + orderDelay();
         if (!self && draw.chance(COMPARISON) && item.featuredIn.length > 1) {

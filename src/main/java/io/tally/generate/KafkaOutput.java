@@ -50,7 +50,7 @@ public final class KafkaOutput implements AutoCloseable {
         return new KafkaOutput(new KafkaProducer<>(props), config::topic);
     }
 
-    /** String keys and values, batched for throughput. */
+    /** String keys and values, batched for throughput. Topics must exist (tally local creates them first). */
     public static Properties producerProperties(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -60,6 +60,8 @@ public final class KafkaOutput implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A missing topic or an unreachable broker fails the run after this long instead of blocking every send.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         return props;
     }
 
@@ -83,6 +85,7 @@ public final class KafkaOutput implements AutoCloseable {
         long count = 0;
         try {
             while ((maxEvents <= 0 || count < maxEvents) && !stopped) {
+                throwIfFailed();
                 GeneratedRecord record = generator.next();
                 if (!pace(pacer, count, record.ts())) break;
                 send(record);
@@ -140,7 +143,7 @@ public final class KafkaOutput implements AutoCloseable {
         }
     }
 
-    /** Stops, waits (a while) for a running {@link #run} to return, and closes the producer, delivering what was sent. */
+    /** Stops, waits (a while) for a running {@link #run} to return, closes the producer: what was sent is delivered. */
     @Override
     public void close() {
         stop();

@@ -2,46 +2,57 @@ package io.tally.generate;
 
 import io.tally.event.AlertRule;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deliberate stories the simulation tells, so that alert rules have something to find within a few simulated
- * minutes of the start (offsets below are from the start of the simulated clock):
+ * The deliberate stories the simulation tells, each timed so that the default alert rules of
+ * {@code jobs/alerts.yaml} find it (offsets are from the start of the simulated clock):
  * <ol>
- *   <li><b>Viral content</b>: one content of a MICRO creator has steady views (its own driver, about 0.2% of all
- *       views, at least 1 per second) until {@link #VIRAL_START}, then {@link #VIRAL_FACTOR}x as many until
- *       {@link #VIRAL_END}, then back to normal. Its 1-minute CONTENT views jump far above any baseline of the
- *       previous windows (e.g. views &gt; 10 x the mean of the previous 5 windows).</li>
- *   <li><b>Clicked while out of stock</b>: the viral content and a few others feature a pushed product. At
- *       {@link #SOLD_OUT} the merchant reports it sold out (a product version with stock 0) while the viral views
- *       still bring clicks; it is restocked at {@link #RESTOCK}. 1-minute PRODUCT windows show stock 0 with many
- *       clicks, and orders for it stop (lost sales).</li>
- *   <li><b>CPA above margin</b>: the biggest MACRO creator sells only for a thin-margin merchant (6-12% margin) on
- *       a creator plan of {@link #CPA_CREATOR_RATE} commission, with twice its audience's share of views, and gets an ADS spend every
- *       {@link #CPA_SPEND_EVERY_MS} ms. Each of its CREATOR windows with attributed orders has cpa (commission +
- *       spend per attributed order) above marginPerOrder.</li>
+ *   <li><b>Viral content</b> (rule {@code viral-spike}: CONTENT 1m views &gt; 10 x the mean of the previous 30
+ *       windows, at least 15 of them known, min 100 views): one content of a MICRO creator has steady views of its
+ *       own (0.2% of all views, and at least one a second where that stays below 5% of all views) from the start,
+ *       then {@link #VIRAL_FACTOR}x as many from {@link #VIRAL_START} to {@link #VIRAL_END}, then back to normal.
+ *       The 20 quiet minutes before give the baseline its 15 windows.</li>
+ *   <li><b>Promoted while out of stock</b> (rule {@code stock-out-while-promoted}: PRODUCT 1m stock &lt;= 0 with a
+ *       click): the viral content and a few others feature a pushed product. At {@link #SOLD_OUT}, in the middle of
+ *       the surge, the merchant reports it sold out (a product version with stock 0) while shoppers keep clicking;
+ *       orders for it stop (lost sales) until the restock at {@link #RESTOCK}. Products also sell out and restock
+ *       on their own as orders drain their stock.</li>
+ *   <li><b>CPA above margin</b> (rule {@code cpa-above-margin}: CREATOR 1h cpa &gt; marginPerOrder, min 5
+ *       attributed orders): the biggest MACRO creator sells only for a thin-margin merchant (6-12% margin) on a
+ *       creator plan of {@link #CPA_CREATOR_RATE} commission, with {@link #CPA_CREATOR_BOOST}x its audience's share
+ *       of views, and gets an ADS spend every {@link #CPA_SPEND_EVERY_MS} ms from the first minute: commission alone
+ *       exceeds the margin of every order, in every window, from the first hour on.</li>
+ *   <li><b>Broken link</b> (rule {@code conversion-drop}: CREATOR 1h conversionRate &lt; half the mean of the
+ *       previous 24 hours, min 50 clicks): from {@link #BROKEN_LINK_START} to {@link #BROKEN_LINK_END} the top
+ *       creator's product links are broken: clicks go on, none of them converts. Its hourly conversion rate falls
+ *       below half its baseline in the second hour, once orders of earlier clicks have run out.</li>
  *   <li><b>Tier moves</b>: a MICRO creator (98,800 followers) crosses to MID at {@link #MICRO_TO_MID}, a MACRO
  *       creator (992,000) crosses to MEGA at {@link #MACRO_TO_MEGA}: TIER KPIs of later events use the new tier.</li>
  *   <li><b>Commission program changes</b>: a product launch bonus expires at {@link #BONUS_ENDS}, the first
  *       merchant's default rate changes at {@link #RATE_CHANGE}, a product rule is deleted at
  *       {@link #RULE_DELETED}.</li>
  * </ol>
- * With {@link GeneratorSettings#alertRules}, three demo alert rules ({@code sim-*}) that catch stories 1-3 are
- * emitted on the alert-rules stream at the start.
+ * With {@link GeneratorSettings#alertRules}, the alert-rules stream carries an analyst's rule added at run time: a
+ * faster CPA check on 1-minute windows ({@code sim-cpa-fast}, firing after 2 breaching minutes), in force from the
+ * start and switched off (a new version with enabled false) at {@link #FAST_CPA_RULE_OFF}.
  */
 final class Scenarios {
     static final long MINUTE = 60_000;
+    static final long HOUR = 60 * MINUTE;
     static final long MICRO_TO_MID = 3 * MINUTE;
     static final long MACRO_TO_MEGA = 5 * MINUTE;
-    static final long VIRAL_START = 6 * MINUTE;
-    static final long VIRAL_END = 11 * MINUTE;
+    static final long VIRAL_START = 20 * MINUTE;
+    static final long VIRAL_END = 25 * MINUTE;
     static final double VIRAL_FACTOR = 20;
-    static final long SOLD_OUT = 8 * MINUTE;
-    static final long RESTOCK = 40 * MINUTE;
+    static final long SOLD_OUT = 22 * MINUTE;
+    static final long RESTOCK = 55 * MINUTE;
     static final long RATE_CHANGE = 15 * MINUTE;
     static final long RULE_DELETED = 20 * MINUTE;
     static final long BONUS_ENDS = 30 * MINUTE;
+    static final long FAST_CPA_RULE_OFF = HOUR;
+    static final long BROKEN_LINK_START = 14 * HOUR;
+    static final long BROKEN_LINK_END = 17 * HOUR;
     static final long CPA_SPEND_EVERY_MS = 5 * MINUTE;
     static final String CPA_CREATOR_RATE = "0.30";
     /** The CPA creator's contents get this many times their audience's share of views: a hot celebrity deal. */
@@ -57,6 +68,7 @@ final class Scenarios {
 
     /** Who plays which part, as indexes into the catalog. */
     static final class Cast {
+        int brokenLinkCreator;
         int cpaCreator;
         int cpaMerchant;
         int macroCrossing;
@@ -70,6 +82,7 @@ final class Scenarios {
     static Cast cast(Catalog catalog, GeneratorSettings settings) {
         Catalog.Influencer[] creators = catalog.creators;
         Cast cast = new Cast();
+        cast.brokenLinkCreator = 0;
         cast.cpaMerchant = catalog.merchants.length - 1;
         cast.cpaCreator = firstBelow(creators, 1_000_000, -1);
         cast.macroCrossing = firstBelow(creators, 1_000_000, cast.cpaCreator);
@@ -114,26 +127,19 @@ final class Scenarios {
         }
     }
 
-    /** Demo alert rules that catch the stories above in 1-minute windows. */
-    static List<AlertRule> alertRules(long ts) {
-        List<AlertRule> rules = new ArrayList<>();
-        AlertRule viral = rule("sim-viral-content", ts, "CONTENT", "views", ">");
-        viral.baselineWindows = 5;
-        viral.baselineFactor = 10.0;
-        viral.minSampleMetric = "views";
-        viral.minSampleValue = 100.0;
-        rules.add(viral);
-        AlertRule stock = rule("sim-out-of-stock-clicked", ts, "PRODUCT", "stock", "<=");
-        stock.thresholdValue = 0.0;
-        stock.minSampleMetric = "clicks";
-        stock.minSampleValue = 5.0;
-        rules.add(stock);
-        AlertRule cpa = rule("sim-cpa-above-margin", ts, "CREATOR", "cpa", ">");
-        cpa.thresholdMetric = "marginPerOrder";
-        cpa.minSampleMetric = "attributedOrders";
-        cpa.minSampleValue = 3.0;
-        rules.add(cpa);
-        return rules;
+    /** The analyst's fast CPA rule: in force from the start, switched off after an hour. */
+    static List<AlertRule> alertRules(long start) {
+        AlertRule fast = rule("sim-cpa-fast", start, "CREATOR", "cpa", ">");
+        fast.thresholdMetric = "marginPerOrder";
+        fast.minSampleMetric = "attributedOrders";
+        fast.minSampleValue = 3.0;
+        fast.forWindows = 2;
+        // Switching a rule off takes only its id, the time and enabled false.
+        AlertRule off = new AlertRule();
+        off.ruleId = fast.ruleId;
+        off.ts = start + FAST_CPA_RULE_OFF;
+        off.enabled = false;
+        return List.of(fast, off);
     }
 
     private static AlertRule rule(String id, long ts, String dimension, String metric, String op) {

@@ -11,7 +11,6 @@ import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.Tier;
 import io.tally.event.View;
-import io.tally.io.RecordWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +22,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The deliberate stories of {@link Scenarios}, read back from the first 20 simulated minutes. */
+/** The deliberate stories of {@link Scenarios}, read back from the first 30 simulated minutes (and 18 hours). */
 class ScenarioTest {
     private static final long MINUTE = 60_000;
-    private static final int MINUTES = 20;
+    private static final int MINUTES = 30;
     private static long start;
     private static final List<GeneratedRecord> records = new ArrayList<>();
 
@@ -55,18 +54,24 @@ class ScenarioTest {
     }
 
     @Test
-    void oneContentGoesViralForFiveMinutes() {
+    void oneContentGoesViralForFiveMinutesAfterTwentyQuietOnes() {
         Map<String, long[]> viewsPerMinute = new HashMap<>();
         for (View v : typed(View.class)) {
             viewsPerMinute.computeIfAbsent(v.contentId, k -> new long[MINUTES])[minute(v.ts)]++;
         }
-        String viral = viewsPerMinute.entrySet().stream().max((a, b) -> Long.compare(a.getValue()[7], b.getValue()[7]))
-                .orElseThrow().getKey();
+        String viral = viewsPerMinute.entrySet().stream()
+                .max((a, b) -> Long.compare(a.getValue()[21], b.getValue()[21])).orElseThrow().getKey();
         long[] views = viewsPerMinute.get(viral);
-        double baseline = (views[1] + views[2] + views[3] + views[4] + views[5]) / 5.0;
+        double baseline = 0;
+        for (int m = 0; m < 20; m++) {
+            assertThat(views[m]).as("minute %d", m).isPositive();
+            baseline += views[m] / 20.0;
+        }
         assertThat(baseline).isGreaterThan(30);
-        for (int m = 6; m <= 10; m++) assertThat((double) views[m]).as("minute %d", m).isGreaterThan(10 * baseline);
-        for (int m = 12; m < MINUTES; m++) assertThat((double) views[m]).as("minute %d", m).isLessThan(2 * baseline);
+        for (int m = 20; m < 25; m++) {
+            assertThat((double) views[m]).as("minute %d", m).isGreaterThan(10 * baseline).isGreaterThan(100);
+        }
+        for (int m = 26; m < MINUTES; m++) assertThat((double) views[m]).as("minute %d", m).isLessThan(2 * baseline);
     }
 
     @Test
@@ -77,7 +82,10 @@ class ScenarioTest {
         for (Click c : typed(Click.class)) {
             if (c.productId.equals(soldOut.productId)) clicks[minute(c.ts)]++;
         }
-        for (int m = 8; m <= 10; m++) assertThat(clicks[m]).as("minute %d", m).isGreaterThanOrEqualTo(5);
+        for (int m = 22; m < 25; m++) assertThat(clicks[m]).as("minute %d", m).isGreaterThanOrEqualTo(5);
+        long afterSurge = 0;
+        for (int m = 25; m < MINUTES; m++) afterSurge += clicks[m];
+        assertThat(afterSurge).as("still promoted after the surge").isGreaterThanOrEqualTo(3);
         for (Order o : typed(Order.class)) {
             if (o.ts < soldOut.ts) continue;
             for (OrderLine l : o.lines) assertThat(l.productId).isNotEqualTo(soldOut.productId);
@@ -88,7 +96,8 @@ class ScenarioTest {
     @Test
     void aCreatorCostsMoreThanItsOrdersEarn() {
         CommissionRule plan = typed(CommissionRule.class).stream()
-                .filter(r -> r.creatorId != null && r.productId == null && r.rate.compareTo(new BigDecimal("0.30")) == 0)
+                .filter(r -> r.creatorId != null && r.productId == null)
+                .filter(r -> r.rate.compareTo(new BigDecimal("0.30")) == 0)
                 .findFirst().orElseThrow();
         Map<String, Long> unitCost = new HashMap<>();
         for (Product p : typed(Product.class)) unitCost.put(p.productId, p.unitCostCents);
@@ -141,14 +150,53 @@ class ScenarioTest {
     }
 
     @Test
-    void demoAlertRulesCatchTheStories() {
-        List<AlertRule> rules = typed(AlertRule.class);
-        assertThat(rules).extracting(r -> r.ruleId)
-                .containsExactly("sim-viral-content", "sim-out-of-stock-clicked", "sim-cpa-above-margin");
-        assertThat(RecordWriter.toJson(rules.get(2))).isEqualTo("{\"ruleId\":\"sim-cpa-above-margin\",\"ts\":" + start
-                + ",\"dimension\":\"CREATOR\",\"window\":\"1m\",\"metric\":\"cpa\",\"op\":\">\","
+    void anAnalystAddsAFastCpaRuleAndSwitchesItOffAnHourLater() {
+        GeneratorSettings settings = new GeneratorSettings();
+        settings.eventsPerSimulatedSecond = 1;
+        Generator generator = new Generator(settings);
+        List<String> rules = new ArrayList<>();
+        for (GeneratedRecord r = generator.next(); r.ts() < start + 61 * MINUTE; r = generator.next()) {
+            if (r.record() instanceof AlertRule) rules.add(r.json());
+        }
+        String rule = ",\"dimension\":\"CREATOR\",\"window\":\"1m\",\"metric\":\"cpa\",\"op\":\">\","
                 + "\"threshold\":{\"metric\":\"marginPerOrder\"},"
-                + "\"minSample\":{\"metric\":\"attributedOrders\",\"value\":3.0}}");
+                + "\"minSample\":{\"metric\":\"attributedOrders\",\"value\":3.0},\"forWindows\":2";
+        assertThat(rules).containsExactly(
+                "{\"ruleId\":\"sim-cpa-fast\",\"ts\":" + start + rule + "}",
+                "{\"ruleId\":\"sim-cpa-fast\",\"ts\":" + (start + 60 * MINUTE) + ",\"enabled\":false}");
+    }
+
+    /** Over 18 sparse hours: the top creator's clicks keep coming while its link is broken, but none converts. */
+    @Test
+    void aBrokenLinkStopsConversions() {
+        GeneratorSettings settings = new GeneratorSettings();
+        settings.eventsPerSimulatedSecond = 2;
+        Generator generator = new Generator(settings);
+        long brokenFrom = start + Scenarios.BROKEN_LINK_START;
+        long brokenUntil = start + Scenarios.BROKEN_LINK_END;
+        Map<String, Click> lastClick = new HashMap<>();
+        long clicksWhileBroken = 0;
+        long ordersOfBrokenClicks = 0;
+        long ordersOfWorkingClicks = 0;
+        for (GeneratedRecord r = generator.next(); r.ts() < start + 18 * Scenarios.HOUR; r = generator.next()) {
+            Object o = r.record();
+            if (o instanceof Click) {
+                Click c = (Click) o;
+                lastClick.put(c.userId + "|" + c.productId, c);
+                if (c.creatorId.equals("c-0001") && c.ts >= brokenFrom && c.ts < brokenUntil) clicksWhileBroken++;
+            } else if (o instanceof Order) {
+                Order order = (Order) o;
+                for (OrderLine l : order.lines) {
+                    Click c = lastClick.get(order.userId + "|" + l.productId);
+                    if (c == null || !c.creatorId.equals("c-0001")) continue;
+                    if (c.ts >= brokenFrom && c.ts < brokenUntil) ordersOfBrokenClicks++;
+                    else ordersOfWorkingClicks++;
+                }
+            }
+        }
+        assertThat(clicksWhileBroken).isGreaterThan(50);
+        assertThat(ordersOfWorkingClicks).isGreaterThan(10);
+        assertThat(ordersOfBrokenClicks).isZero();
     }
 
     @Test
