@@ -1,0 +1,88 @@
+package io.tally.generate;
+
+import io.tally.event.AlertRule;
+import io.tally.event.Click;
+import io.tally.event.CommissionRule;
+import io.tally.event.Creator;
+import io.tally.event.Engagement;
+import io.tally.event.Order;
+import io.tally.event.OrderUpdate;
+import io.tally.event.Product;
+import io.tally.event.Spend;
+import io.tally.event.Stream;
+import io.tally.event.View;
+import io.tally.io.RecordWriter;
+
+/**
+ * One line of an input stream as the generator emits it: a typed record of {@code io.tally.event}, or, for the
+ * invalid-input scenario, a raw line that is deliberately not a valid record.
+ */
+public final class GeneratedRecord {
+    private final Stream stream;
+    private final Object record;
+    private final String rawLine;
+    private final long ts;
+
+    private GeneratedRecord(Stream stream, Object record, String rawLine, long ts) {
+        this.stream = stream;
+        this.record = record;
+        this.rawLine = rawLine;
+        this.ts = ts;
+    }
+
+    static GeneratedRecord of(Stream stream, Object record, long ts) {
+        return new GeneratedRecord(stream, record, null, ts);
+    }
+
+    static GeneratedRecord raw(Stream stream, String line, long ts) {
+        return new GeneratedRecord(stream, null, line, ts);
+    }
+
+    public Stream stream() {
+        return stream;
+    }
+
+    /** The typed record; null for a raw (invalid) line. */
+    public Object record() {
+        return record;
+    }
+
+    /** True for a deliberately invalid line: {@link #record()} is null and {@link #json()} is the raw text. */
+    public boolean isRaw() {
+        return record == null;
+    }
+
+    /** Event time in epoch ms (for a raw line, the time it was emitted at). */
+    public long ts() {
+        return ts;
+    }
+
+    /** The line as written to a replay file or a Kafka value. */
+    public String json() {
+        return rawLine != null ? rawLine : RecordWriter.toJson(record);
+    }
+
+    /**
+     * The Kafka key: the record's natural id, so that one key's records keep their order in one partition. Views,
+     * engagements, clicks and orders: userId (attribution joins a user's touches and orders); order updates: orderId;
+     * spend: creatorId; products, creators: their id; commission and alert rules: ruleId. Null for a raw line.
+     */
+    public String key() {
+        if (record instanceof View) return ((View) record).userId;
+        if (record instanceof Engagement) return ((Engagement) record).userId;
+        if (record instanceof Click) return ((Click) record).userId;
+        if (record instanceof Order) return ((Order) record).userId;
+        if (record instanceof OrderUpdate) return ((OrderUpdate) record).orderId;
+        if (record instanceof Spend) return ((Spend) record).creatorId;
+        if (record instanceof Product) return ((Product) record).productId;
+        if (record instanceof Creator) return ((Creator) record).creatorId;
+        if (record instanceof CommissionRule) return ((CommissionRule) record).ruleId;
+        if (record instanceof AlertRule) return ((AlertRule) record).ruleId;
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return stream.wireName() + " " + json();
+    }
+}

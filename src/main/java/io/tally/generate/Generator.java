@@ -1,0 +1,602 @@
+package io.tally.generate;
+
+import io.tally.event.AlertRule;
+import io.tally.event.Click;
+import io.tally.event.CommissionRule;
+import io.tally.event.ContentType;
+import io.tally.event.Engagement;
+import io.tally.event.EngagementKind;
+import io.tally.event.Order;
+import io.tally.event.OrderLine;
+import io.tally.event.OrderUpdate;
+import io.tally.event.Spend;
+import io.tally.event.SpendKind;
+import io.tally.event.Stream;
+import io.tally.event.Tier;
+import io.tally.event.UpdateKind;
+import io.tally.event.View;
+
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * A seeded, deterministic simulation of a creator-affiliate program, pulled one input record at a time in
+ * (approximately) event-time order. It never ends: callers stop after a count or a simulated duration.
+ *
+ * <p>How it works: a discrete-event simulation. Poisson "drivers" (views, organic orders, spend, reference-data
+ * changes, invalid lines, the scenario drivers of {@link Scenarios}) are actions in one priority queue; running an
+ * action creates records, each queued at its event time plus a random delay of at most
+ * {@link GeneratorSettings#disorderMs}, and schedules follow-up actions (an order some time after a click, a restock,
+ * ...). Queue keys never decrease, and every record's key lies within [ts, ts + disorder], so no record is emitted
+ * more than {@code disorderMs} behind the greatest ts emitted before it. Memory holds the catalog, the last few
+ * thousand purchases and the queue of scheduled follow-ups (bounded by their rate times their horizon of at most
+ * 20 simulated days), never the history.
+ *
+ * <p>The funnel of one view: likes, comments and shares at rates of the content's format; a click on a featured
+ * product (CTR a few %); a click converts (tier-dependent, 4-8%) into an order 30 s to 10 days later (mostly within
+ * 7 days), sometimes after the shopper compared another creator's content on the same product; a few views lead to
+ * an order without a click within a day (view-through). Orders have 1-4 lines of the merchant's products in stock,
+ * quantities 1-3, occasional discounts; some are cancelled (seconds to hours later), refunded in part (minutes to
+ * days later) or returned (refunded in full, 1 to 20 days later). Organic orders (no touch), often by returning
+ * customers, come on their own.
+ */
+public final class Generator implements Iterator<GeneratedRecord> {
+    static final long SECOND = 1_000;
+    static final long MINUTE = 60 * SECOND;
+    static final long HOUR = 60 * MINUTE;
+    static final long DAY = 24 * HOUR;
+
+    /** Records per view, on average, across all streams: calibrated so the event density matches the setting. */
+    private static final double EVENTS_PER_VIEW = 1.17;
+    /** Rates of the other drivers, as shares of all events. */
+    private static final double ORGANIC_ORDER_SHARE = 0.0006;
+    private static final double SPEND_SHARE = 0.0001;
+    private static final double REFERENCE_CHANGE_SHARE = 0.000005;
+    /** Least rate of reference-data changes, so small densities still see the program evolve. */
+    private static final double MIN_REFERENCE_CHANGES_PER_MS = 1.0 / (10 * MINUTE);
+    /** The viral content's own share of views, before and after its surge: at least one view per second ... */
+    private static final double VIRAL_BASE_SHARE = 0.002;
+    /** ... unless that is more than this share of all views. */
+    private static final double VIRAL_MAX_SHARE = 0.05;
+
+    private static final double LIVE_CTR_FACTOR = 1.3;
+    private static final double LIVE_COMMENT_FACTOR = 3;
+    private static final double VIEW_THROUGH = 0.0005;
+    /** Chance that a converting shopper first looks at another creator's content featuring the same product. */
+    private static final double COMPARISON = 0.15;
+    /** Chance that a creator with a shopper account watches (and likely buys from) their own content. */
+    private static final double SELF_VIEW = 0.0005;
+    private static final double SELF_CLICK = 0.6;
+    private static final double SELF_CONVERSION = 0.5;
+    private static final double RETURNING_CUSTOMER = 0.6;
+    private static final double CANCEL = 0.04;
+    private static final double REFUND = 0.08;
+    private static final double DISCOUNT = 0.1;
+    private static final double[] LINE_COUNTS = {60, 25, 10, 5};
+    private static final double[] QUANTITIES = {70, 22, 8};
+    private static final double[] SPEND_KINDS = {30, 30, 40};
+    private static final int RECENT_BUYERS = 10_000;
+
+    private final GeneratorSettings settings;
+    private final long startTs;
+    private final Draw draw;
+    private final Catalog catalog;
+    private final CommissionProgram program;
+    private final Scenarios.Cast cast;
+    private final RecentBuyers buyers = new RecentBuyers(RECENT_BUYERS);
+    private final String[] userIds;
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
+            Comparator.<Entry>comparingLong(e -> e.key).thenComparingLong(e -> e.seq));
+    /** Key of the entry being processed: nothing is queued before it. */
+    private long now;
+    private long seq;
+    private final double viewsPerMs;
+    private long viewCount;
+    private long engagementCount;
+    private long clickCount;
+    private long orderCount;
+    private long updateCount;
+    private long spendCount;
+    private long invalidCount;
+
+    public Generator(GeneratorSettings settings) {
+        settings.validate();
+        this.startTs = settings.liveClock ? System.currentTimeMillis() : settings.startTs;
+        this.settings = settings.copy();
+        this.settings.startTs = startTs;
+        this.now = startTs;
+        this.draw = new Draw(settings.seed);
+        this.catalog = new Catalog(settings, draw);
+        this.cast = catalog.cast;
+        this.program = new CommissionProgram(catalog, draw);
+        this.userIds = new String[settings.users];
+        for (int i = 0; i < userIds.length; i++) userIds[i] = Ids.user(i);
+        double eventsPerMs = settings.eventsPerSimulatedSecond / SECOND;
+        this.viewsPerMs = eventsPerMs / EVENTS_PER_VIEW;
+        referenceData();
+        startDrivers(eventsPerMs);
+        if (cast != null) scheduleScenarios();
+    }
+
+    /** A copy of the settings this generator runs with, startTs being the actual start (see {@link #startTs()}). */
+    public GeneratorSettings settings() {
+        return settings.copy();
+    }
+
+    /** Start of the simulated clock: settings.startTs, or the wall clock at construction with liveClock. */
+    public long startTs() {
+        return startTs;
+    }
+
+    /** Always true: the simulation never ends. */
+    @Override
+    public boolean hasNext() {
+        return true;
+    }
+
+    @Override
+    public GeneratedRecord next() {
+        while (true) {
+            Entry entry = queue.poll();
+            now = entry.key;
+            if (entry.action != null) {
+                entry.action.run(entry.key);
+                continue;
+            }
+            GeneratedRecord record = entry.record;
+            if (!entry.resent && settings.duplicates > 0 && deduplicated(record) && draw.chance(settings.duplicates)) {
+                // An exact re-send (producer retry): same record, same ts, emitted up to disorderMs later.
+                queue.add(new Entry(jittered(record.ts()), seq++, record, null, true));
+            }
+            return record;
+        }
+    }
+
+    /** Follow-ups waiting in the queue (for tests of bounded memory). */
+    int pending() {
+        return queue.size();
+    }
+
+    // ---- scheduling ----
+
+    private static final class Entry {
+        final long key;
+        final long seq;
+        final GeneratedRecord record;
+        final Action action;
+        final boolean resent;
+
+        Entry(long key, long seq, GeneratedRecord record, Action action, boolean resent) {
+            this.key = key;
+            this.seq = seq;
+            this.record = record;
+            this.action = action;
+            this.resent = resent;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run(long now);
+    }
+
+    /** Runs an action at simulated time ts (never before the entry being processed). */
+    private void at(long ts, Action action) {
+        queue.add(new Entry(Math.max(ts, now), seq++, null, action, false));
+    }
+
+    /** Emits a record of event time ts, up to disorderMs late. */
+    private void emit(Stream stream, Object record, long ts) {
+        queue.add(new Entry(jittered(ts), seq++, GeneratedRecord.of(stream, record, ts), null, false));
+    }
+
+    private long jittered(long ts) {
+        long jitter = settings.disorderMs == 0 ? 0 : draw.between(0, settings.disorderMs);
+        return Math.max(ts + jitter, now);
+    }
+
+    /** A Poisson process: runs its body at exponential gaps of the current mean. */
+    private final class Driver implements Action {
+        private final RateAt rate;
+        private final Action body;
+        private double next;
+
+        Driver(RateAt rate, Action body) {
+            this.rate = rate;
+            this.body = body;
+            this.next = startTs;
+        }
+
+        @Override
+        public void run(long t) {
+            body.run(t);
+            schedule();
+        }
+
+        private void schedule() {
+            next += draw.exponential(1 / rate.perMs((long) next));
+            at((long) next, this);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RateAt {
+        double perMs(long ts);
+    }
+
+    private static boolean deduplicated(GeneratedRecord r) {
+        if (r.isRaw()) return false;
+        switch (r.stream()) {
+            case VIEWS: case ENGAGEMENTS: case CLICKS: case ORDERS: case ORDER_UPDATES: case SPEND: return true;
+            default: return false;
+        }
+    }
+
+    // ---- set-up ----
+
+    /** Versions in force from the start, all at startTs. */
+    private void referenceData() {
+        for (Catalog.Item item : catalog.items) emit0(Stream.PRODUCTS, item.version(startTs));
+        for (Catalog.Influencer creator : catalog.creators) emit0(Stream.CREATORS, creator.version(startTs));
+        for (CommissionRule rule : program.initial(startTs, settings.scenarios)) emit0(Stream.COMMISSION_RULES, rule);
+        if (settings.alertRules) {
+            List<AlertRule> rules = Scenarios.alertRules(startTs);
+            emit0(Stream.ALERT_RULES, rules.get(0));
+            at(rules.get(1).ts, t -> emit(Stream.ALERT_RULES, rules.get(1), t));
+        }
+    }
+
+    /** Reference data goes out first and in order: no jitter. */
+    private void emit0(Stream stream, Object record) {
+        queue.add(new Entry(startTs, seq++, GeneratedRecord.of(stream, record, startTs), null, false));
+    }
+
+    private void startDrivers(double eventsPerMs) {
+        poisson(t -> viewsPerMs, this::view);
+        poisson(t -> eventsPerMs * ORGANIC_ORDER_SHARE, this::organicOrder);
+        poisson(t -> eventsPerMs * SPEND_SHARE, this::spend);
+        poisson(t -> Math.max(MIN_REFERENCE_CHANGES_PER_MS, eventsPerMs * REFERENCE_CHANGE_SHARE),
+                this::referenceChange);
+        if (settings.invalid > 0) poisson(t -> eventsPerMs * settings.invalid, this::invalidLine);
+    }
+
+    /** Starts a Poisson process of the given rate (per ms, may vary with time) from startTs. */
+    private void poisson(RateAt rate, Action body) {
+        new Driver(rate, body).schedule();
+    }
+
+    private void scheduleScenarios() {
+        double viralBase = Math.max(viewsPerMs * VIRAL_BASE_SHARE,
+                Math.min(1.0 / SECOND, viewsPerMs * VIRAL_MAX_SHARE));
+        Catalog.Content viral = catalog.contents[cast.viralContent];
+        poisson(t -> isViral(t) ? viralBase * Scenarios.VIRAL_FACTOR : viralBase,
+                t -> watch(t, viral, randomUser(), false));
+        at(startTs + Scenarios.MICRO_TO_MID, t -> grow(cast.microCrossing, Scenarios.MICRO_AFTER, t));
+        at(startTs + Scenarios.MACRO_TO_MEGA, t -> grow(cast.macroCrossing, Scenarios.MACRO_AFTER, t));
+        at(startTs + Scenarios.SOLD_OUT, t -> {
+            Catalog.Item pushed = catalog.items[cast.pushedProduct];
+            pushed.stock = 0;
+            emit(Stream.PRODUCTS, pushed.version(t), t);
+            scheduleRestock(pushed, startTs + Scenarios.RESTOCK);
+        });
+        at(startTs + Scenarios.RATE_CHANGE, t -> emit(Stream.COMMISSION_RULES, program.changeMerchantRate(0, t), t));
+        at(startTs + Scenarios.RULE_DELETED, t -> emitRule(program.deleteProductRule(t), t));
+        cpaSpend(startTs + MINUTE);
+    }
+
+    /** The broken-link story: the link leads nowhere, so the click cannot convert. */
+    private boolean linkBroken(Catalog.Content content, long ts) {
+        return cast != null && content.creator == cast.brokenLinkCreator && ts >= startTs + Scenarios.BROKEN_LINK_START
+                && ts < startTs + Scenarios.BROKEN_LINK_END;
+    }
+
+    private boolean isViral(long ts) {
+        return ts >= startTs + Scenarios.VIRAL_START && ts < startTs + Scenarios.VIRAL_END;
+    }
+
+    /** The CPA story: the thin-margin merchant keeps paying the generous creator for ads. */
+    private void cpaSpend(long ts) {
+        at(ts, t -> {
+            long cents = draw.between(400, 600) * 100;
+            emit(Stream.SPEND, new Spend("s-" + (++spendCount), t, catalog.merchants[cast.cpaMerchant].id,
+                    catalog.creators[cast.cpaCreator].id, cents, SpendKind.ADS), t);
+            cpaSpend(t + Scenarios.CPA_SPEND_EVERY_MS);
+        });
+    }
+
+    // ---- the funnel ----
+
+    private void view(long t) {
+        Catalog.Content content = catalog.contents[draw.cumulative(catalog.contentWeights)];
+        String own = catalog.creators[content.creator].userId;
+        if (own != null && draw.chance(SELF_VIEW)) watch(t, content, own, true);
+        else watch(t, content, randomUser(), false);
+    }
+
+    /** Heavy users watch and buy more: low user numbers are drawn more often. */
+    private String randomUser() {
+        return userIds[(int) (userIds.length * Math.pow(draw.unit(), 1.6))];
+    }
+
+    private void watch(long t, Catalog.Content content, String user, boolean self) {
+        emit(Stream.VIEWS, new View("v-" + (++viewCount), t, user, content.creatorId, content.id, content.type,
+                content.format.wire(), content.productIds), t);
+        engage(t, content, user);
+        if (!content.hasProducts()) return;
+        double ctr = self ? SELF_CLICK : content.format.ctr * (content.type == ContentType.LIVE ? LIVE_CTR_FACTOR : 1);
+        int product = content.products[draw.index(content.products.length)];
+        if (draw.chance(ctr)) {
+            click(t + SECOND + (long) draw.exponential(10 * SECOND), content, user, product, self);
+        } else if (draw.chance(VIEW_THROUGH)) {
+            // Saw the product, bought it later without clicking: a view-through order.
+            int merchant = catalog.items[product].merchant;
+            at(t + draw.logUniform(5 * MINUTE, 20 * HOUR), o -> order(o, user, merchant, product));
+        }
+    }
+
+    private void engage(long t, Catalog.Content content, String user) {
+        Format f = content.format;
+        boolean live = content.type == ContentType.LIVE;
+        if (draw.chance(f.like)) engagement(t + SECOND + (long) draw.exponential(8 * SECOND), content, user,
+                EngagementKind.LIKE);
+        if (draw.chance(f.comment * (live ? LIVE_COMMENT_FACTOR : 1))) engagement(
+                t + 3 * SECOND + (long) draw.exponential(30 * SECOND), content, user, EngagementKind.COMMENT);
+        if (draw.chance(f.share)) engagement(t + 2 * SECOND + (long) draw.exponential(20 * SECOND), content, user,
+                EngagementKind.SHARE);
+    }
+
+    private void engagement(long ts, Catalog.Content content, String user, EngagementKind kind) {
+        emit(Stream.ENGAGEMENTS, new Engagement("e-" + (++engagementCount), ts, user, content.creatorId, content.id,
+                content.type, content.format.wire(), kind), ts);
+    }
+
+    private void click(long ts, Catalog.Content content, String user, int product, boolean self) {
+        Catalog.Item item = catalog.items[product];
+        emit(Stream.CLICKS, new Click("k-" + (++clickCount), ts, user, content.creatorId, content.id, content.type,
+                item.id, item.merchantId, content.format.wire()), ts);
+        double conversion = self ? SELF_CONVERSION : conversion(catalog.creators[content.creator].tier());
+        if (linkBroken(content, ts)) conversion = 0;
+        if (!draw.chance(conversion)) return;
+        long orderTs = ts + orderDelay();
+        if (!self && draw.chance(COMPARISON) && item.featuredIn.length > 1) {
+            // Before buying, the shopper watches another creator's take on the same product and clicks it too.
+            int other = item.featuredIn[draw.index(item.featuredIn.length)];
+            long seen = ts + 1 + (long) (draw.unit() * (orderTs - ts - 1) / 2);
+            if (catalog.contents[other] != content) {
+                at(seen, t -> compare(t, catalog.contents[other], user, product, orderTs));
+            }
+        }
+        at(orderTs, t -> order(t, user, item.merchant, product));
+    }
+
+    private void compare(long t, Catalog.Content content, String user, int product, long orderTs) {
+        emit(Stream.VIEWS, new View("v-" + (++viewCount), t, user, content.creatorId, content.id, content.type,
+                content.format.wire(), content.productIds), t);
+        Catalog.Item item = catalog.items[product];
+        long clickTs = t + Math.min(SECOND + (long) draw.exponential(10 * SECOND), Math.max(1, (orderTs - t) / 2));
+        emit(Stream.CLICKS, new Click("k-" + (++clickCount), clickTs, user, content.creatorId, content.id,
+                content.type, item.id, item.merchantId, content.format.wire()), clickTs);
+    }
+
+    /** Small creators' audiences trust them more. */
+    private static double conversion(Tier tier) {
+        switch (tier) {
+            case NANO: return 0.08;
+            case MICRO: return 0.07;
+            case MID: return 0.06;
+            case MACRO: return 0.05;
+            default: return 0.04;
+        }
+    }
+
+    /** Impulse buys within minutes, most within a day, a tail over the week and a little past the click window. */
+    private long orderDelay() {
+        double r = draw.unit();
+        if (r < 0.35) return draw.logUniform(30 * SECOND, 10 * MINUTE);
+        if (r < 0.75) return draw.logUniform(10 * MINUTE, DAY);
+        if (r < 0.95) return draw.logUniform(DAY, 7 * DAY);
+        return draw.logUniform(7 * DAY, 10 * DAY);
+    }
+
+    private void organicOrder(long t) {
+        String user;
+        int merchant;
+        if (!buyers.isEmpty() && draw.chance(RETURNING_CUSTOMER)) {
+            int i = buyers.pick(draw);
+            user = buyers.user(i);
+            merchant = buyers.merchant(i);
+        } else {
+            user = randomUser();
+            merchant = draw.index(catalog.merchants.length);
+        }
+        Catalog.Merchant m = catalog.merchants[merchant];
+        order(t, user, merchant, m.firstProduct + draw.index(m.productCount));
+    }
+
+    /**
+     * An order for the anchor product (the one clicked, seen or searched for) and maybe a few more products of the
+     * same merchant. Out-of-stock products cannot be bought: without the anchor in stock the sale is lost.
+     */
+    private void order(long t, String user, int merchant, int anchor) {
+        Catalog.Item wanted = catalog.items[anchor];
+        if (wanted.stock <= 0) return;
+        Catalog.Merchant m = catalog.merchants[merchant];
+        int lineCount = 1 + draw.weighted(LINE_COUNTS);
+        int[] products = new int[lineCount];
+        int n = 0;
+        products[n++] = anchor;
+        for (int tries = 0; n < lineCount && tries < 3 * lineCount; tries++) {
+            int candidate = m.firstProduct + draw.index(m.productCount);
+            boolean usable = catalog.items[candidate].stock > 0;
+            for (int j = 0; j < n; j++) usable &= products[j] != candidate;
+            if (usable) products[n++] = candidate;
+        }
+        long orderNo = ++orderCount;
+        OrderLine[] lines = new OrderLine[n];
+        for (int i = 0; i < n; i++) {
+            Catalog.Item item = catalog.items[products[i]];
+            long quantity = Math.min(1 + draw.weighted(QUANTITIES), item.stock);
+            long gross = quantity * item.priceCents;
+            long discount = draw.chance(DISCOUNT) ? gross * draw.between(1, 4) * 5 / 100 : 0;
+            lines[i] = new OrderLine(Ids.line(orderNo, i), item.id, quantity, item.priceCents, discount);
+        }
+        emit(Stream.ORDERS, new Order("o-" + orderNo, t, user, m.id, lines), t);
+        for (int i = 0; i < n; i++) {
+            Catalog.Item item = catalog.items[products[i]];
+            item.stock -= lines[i].quantity;
+            if (item.stock == 0) soldOut(item, t);
+        }
+        buyers.add(user, merchant);
+        afterSale(t, "o-" + orderNo, lines);
+    }
+
+    private void soldOut(Catalog.Item item, long t) {
+        emit(Stream.PRODUCTS, item.version(t), t);
+        scheduleRestock(item, t + draw.logUniform(HOUR, 2 * DAY));
+    }
+
+    /** Only the latest scheduled restock of a product happens. */
+    private void scheduleRestock(Catalog.Item item, long ts) {
+        item.restockAt = ts;
+        at(ts, t -> {
+            if (item.restockAt != t) return;
+            item.restockAt = 0;
+            item.stock += draw.between(200, 2_000);
+            emit(Stream.PRODUCTS, item.version(t), t);
+        });
+    }
+
+    /** Cancels (seconds to hours later), partial refunds (minutes to days later) and returns (days later). */
+    private void afterSale(long t, String orderId, OrderLine[] lines) {
+        double r = draw.unit();
+        if (r < CANCEL) {
+            long ts = t + draw.logUniform(20 * SECOND, 3 * HOUR);
+            boolean whole = draw.chance(0.5);
+            int only = draw.index(lines.length);
+            for (int i = 0; i < lines.length; i++) {
+                if (whole || i == only) update(ts, orderId, lines[i].lineId, UpdateKind.CANCEL, null);
+            }
+        } else if (r < CANCEL + REFUND) {
+            OrderLine line = lines[draw.index(lines.length)];
+            if (draw.chance(0.5)) {
+                // A return: the whole line, once the parcel is back.
+                update(t + draw.logUniform(DAY, 20 * DAY), orderId, line.lineId, UpdateKind.REFUND, null);
+            } else {
+                // A price adjustment or a damaged item: part of the line, soon after.
+                long ts = t + draw.logUniform(10 * MINUTE, 3 * DAY);
+                long partial = Math.max(1, Math.round(line.lineAmountCents() * draw.uniform(0.2, 0.8)));
+                update(ts, orderId, line.lineId, UpdateKind.REFUND, partial);
+                if (draw.chance(0.25)) {
+                    // Returned after all: a refund without amount reverses what remains.
+                    update(ts + draw.logUniform(HOUR, 5 * DAY), orderId, line.lineId, UpdateKind.REFUND, null);
+                }
+            }
+        }
+    }
+
+    private void update(long ts, String orderId, String lineId, UpdateKind kind, Long amountCents) {
+        emit(Stream.ORDER_UPDATES, new OrderUpdate("ou-" + (++updateCount), ts, orderId, lineId, kind, amountCents),
+                ts);
+    }
+
+    /** Fees, samples and ads a merchant pays a creator it works with, besides commission. */
+    private void spend(long t) {
+        int pair = catalog.partnerships[draw.index(catalog.partnerships.length)];
+        Catalog.Influencer creator = catalog.creators[pair / catalog.merchants.length];
+        Catalog.Merchant merchant = catalog.merchants[pair % catalog.merchants.length];
+        SpendKind kind = SpendKind.values()[draw.weighted(SPEND_KINDS)];
+        long cents;
+        switch (kind) {
+            case FLAT_FEE:
+                cents = Math.round(Math.max(50, Math.min(20_000, creator.followers / 1_000.0 * draw.uniform(0.5, 2))))
+                        * 100;
+                break;
+            case SAMPLE:
+                cents = catalog.items[merchant.firstProduct + draw.index(merchant.productCount)].unitCostCents
+                        * draw.between(1, 5);
+                break;
+            default:
+                cents = draw.between(20, 500) * 100;
+        }
+        emit(Stream.SPEND, new Spend("s-" + (++spendCount), t, merchant.id, creator.id, cents, kind), t);
+    }
+
+    // ---- reference data over time ----
+
+    private void referenceChange(long t) {
+        switch (draw.weighted(new double[] {30, 20, 15, 10, 10, 15})) {
+            case 0: {
+                int c = draw.index(catalog.creators.length);
+                if (cast != null && (c == cast.microCrossing || c == cast.macroCrossing)) return;
+                Catalog.Influencer creator = catalog.creators[c];
+                grow(c, Math.round(creator.followers * draw.uniform(1.005, 1.05)), t);
+                return;
+            }
+            case 1: {
+                Catalog.Item item = catalog.items[draw.index(catalog.items.length)];
+                long price = Math.round(item.priceCents * draw.uniform(0.85, 1.15) / 100.0) * 100 - 1;
+                item.priceCents = Math.max(price, item.unitCostCents + 1);
+                emit(Stream.PRODUCTS, item.version(t), t);
+                return;
+            }
+            case 2: emitRule(program.changeMerchantRate(draw.index(catalog.merchants.length), t), t); return;
+            case 3: emitRule(program.addProductRule(t), t); return;
+            case 4: emitRule(program.deleteProductRule(t), t); return;
+            default: emitRule(program.bonusCampaign(t, draw.logUniform(30 * MINUTE, 3 * DAY)), t);
+        }
+    }
+
+    private void grow(int creator, long followers, long t) {
+        Catalog.Influencer c = catalog.creators[creator];
+        c.followers = followers;
+        emit(Stream.CREATORS, c.version(t), t);
+    }
+
+    private void emitRule(CommissionRule rule, long t) {
+        if (rule != null) emit(Stream.COMMISSION_RULES, rule, t);
+    }
+
+    // ---- invalid input ----
+
+    private static final Stream[] DAMAGEABLE = {Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.ORDERS,
+            Stream.ORDER_UPDATES, Stream.SPEND};
+
+    /** A record built like the real ones (ids x-<n>), then damaged. */
+    private void invalidLine(long t) {
+        Stream stream = DAMAGEABLE[draw.index(DAMAGEABLE.length)];
+        String id = "x-" + (++invalidCount);
+        Catalog.Content content = catalog.contents[draw.index(catalog.contents.length)];
+        Catalog.Item item = catalog.items[draw.index(catalog.items.length)];
+        String user = randomUser();
+        Object record;
+        switch (stream) {
+            case VIEWS:
+                record = new View(id, t, user, content.creatorId, content.id, content.type, content.format.wire(),
+                        content.productIds);
+                break;
+            case ENGAGEMENTS:
+                record = new Engagement(id, t, user, content.creatorId, content.id, content.type,
+                        content.format.wire(), EngagementKind.LIKE);
+                break;
+            case CLICKS:
+                record = new Click(id, t, user, content.creatorId, content.id, content.type, item.id,
+                        item.merchantId, content.format.wire());
+                break;
+            case ORDERS:
+                record = new Order(id, t, user, item.merchantId,
+                        new OrderLine[] {new OrderLine(id + "-1", item.id, 1, item.priceCents, 0)});
+                break;
+            case ORDER_UPDATES:
+                record = new OrderUpdate(id, t, "o-" + Math.max(1, orderCount), "l-" + Math.max(1, orderCount) + "-1",
+                        UpdateKind.CANCEL, null);
+                break;
+            default:
+                record = new Spend(id, t, item.merchantId, content.creatorId, 10_000, SpendKind.ADS);
+        }
+        InvalidLines.Damage damage = InvalidLines.Damage.values()[draw.index(InvalidLines.Damage.values().length)];
+        String line = InvalidLines.damage(stream, record, damage, draw);
+        queue.add(new Entry(jittered(t), seq++, GeneratedRecord.raw(stream, line, t), null, false));
+    }
+}
