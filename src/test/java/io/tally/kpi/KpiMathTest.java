@@ -202,6 +202,39 @@ class KpiMathTest {
         assertThat(into.windowStart).isEqualTo(60_000);
     }
 
+    /** Floating-point addition is not associative: units are summed exactly, so the order of partials is moot. */
+    @Test
+    void unitsDoNotDependOnTheOrderPartialsAreAddedIn() {
+        // Summed as doubles, forward gives 2.3 and backward 2.3000000000000003.
+        double[] contributions = {0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 0.7};
+        Kpi forward = record();
+        Kpi backward = record();
+        for (int i = 0; i < contributions.length; i++) {
+            forward = sum(forward, contributions[i]);
+            backward = sum(backward, contributions[contributions.length - 1 - i]);
+        }
+        assertThat(forward.units).isEqualTo(backward.units);
+        assertThat(KpiMath.derive(forward, true, null).units).isEqualTo(KpiMath.derive(backward, true, null).units);
+        assertThat(forward.units).isEqualTo(2.3);
+    }
+
+    @Test
+    void aRecordBuiltWithoutTheExactSumAddsItsUnitsAsTheyAre() {
+        Kpi written = new Kpi();
+        written.units = 2.5;
+        Kpi into = record();
+        KpiMath.addUnits(into, 0.5);
+        KpiMath.add(into, written);
+        assertThat(into.units).isEqualTo(3.0);
+    }
+
+    private static Kpi sum(Kpi acc, double units) {
+        Kpi partial = record();
+        KpiMath.addUnits(partial, units);
+        KpiMath.add(acc, partial);
+        return acc;
+    }
+
     private static long aov(long gmvCents, long orders) {
         Kpi acc = record();
         acc.gmvCents = gmvCents;
