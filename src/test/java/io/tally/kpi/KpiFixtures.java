@@ -137,9 +137,4 @@ final class KpiFixtures {
         METRICS.put("spend", k -> k.spendCents);
         if (!METRICS.keySet().equals(Metrics.BASE)) throw new AssertionError("base metrics changed: " + Metrics.BASE);
     }
-
-    /** A partial record of one window with the given base metrics set (money in cents). */
-    static Kpi partial(String dimension, String key, long windowStart, long windowEnd) {
-        return KpiMath.empty(dimension, key, windowStart, windowEnd);
-    }
 }
