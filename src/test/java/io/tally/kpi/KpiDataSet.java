@@ -33,7 +33,7 @@ import static io.tally.kpi.KpiFixtures.DAY;
 import static io.tally.kpi.KpiFixtures.MINUTE;
 
 /**
- * A small seeded replay data set for the KPI reference test: 70 minutes around a day boundary, few creators,
+ * A small seeded replay data set for the KPI reference test: 50 minutes around a day boundary, few creators,
  * contents, products and users so that keys collide, bursts of events at exactly a minute boundary and 1 ms before
  * it, creator versions crossing tier limits (one creator with no version: UNKNOWN), product versions with and without
  * stock, multi-line orders (the same product on two lines), cancels and partial, full and excessive refunds, exact
@@ -44,8 +44,8 @@ import static io.tally.kpi.KpiFixtures.MINUTE;
  */
 final class KpiDataSet {
     static final long DAY_BOUNDARY = 20_000L * DAY;
-    static final long START = DAY_BOUNDARY - 35 * MINUTE;
-    static final long END = DAY_BOUNDARY + 35 * MINUTE;
+    static final long START = DAY_BOUNDARY - 25 * MINUTE;
+    static final long END = DAY_BOUNDARY + 25 * MINUTE;
     /** Followers on both sides of every tier limit. */
     private static final long[] FOLLOWERS = {5_000, 9_999, 10_000, 99_999, 100_000, 499_999, 500_000, 999_999,
             1_000_000, 3_000_000};
