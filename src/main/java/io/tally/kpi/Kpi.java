@@ -1,5 +1,6 @@
 package io.tally.kpi;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,15 @@ public class Kpi {
     public long comments;
     public long shares;
     public long clicks;
+    /** The double value of {@link #unitsSum}: what a record says. */
     public double units;
+    /**
+     * The exact sum of the records' units contributions (quantity x weight, each a double). Floating-point addition
+     * is not associative, so a double sum would depend on the order partials arrive in, and with it on parallelism
+     * (CONTRACT section 7); an exact sum does not. Null in a record built without {@link KpiMath}: {@link #units}
+     * then stands for it. Not written out.
+     */
+    public BigDecimal unitsSum;
     public long gmvCents;
     public long orders;
     public long newCustomerOrders;

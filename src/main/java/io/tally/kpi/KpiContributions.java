@@ -108,7 +108,7 @@ public final class KpiContributions {
         // ALL, MERCHANT, PRODUCT: every line, gmv += lineAmount once per line.
         for (String[] dk : merchantKeys(a)) {
             forEachWindow(Dimension.valueOf(dk[0]), dk[1], a.ts, (id, k) -> {
-                k.units += units;
+                KpiMath.addUnits(k, units);
                 if (once("line|" + a.orderId + "|" + a.lineId + "|" + id)) k.gmvCents += a.lineAmountCents;
                 countOrder(a, id, k, attributed);
                 if (attributed) addAttributedMoney(a, k);
@@ -118,7 +118,7 @@ public final class KpiContributions {
         // CREATOR, CONTENT, TIER, FORMAT of the winning touch: only attributed lines, gmv += amount.
         for (String[] dk : creatorKeys(a)) {
             forEachWindow(Dimension.valueOf(dk[0]), dk[1], a.ts, (id, k) -> {
-                k.units += units;
+                KpiMath.addUnits(k, units);
                 k.gmvCents += a.amountCents;
                 countOrder(a, id, k, true);
                 addAttributedMoney(a, k);

@@ -2,6 +2,8 @@ package io.tally.kpi;
 
 import io.tally.event.Money;
 
+import java.math.BigDecimal;
+
 /** Merging partial KPI records and deriving the ratios of CONTRACT section 4. */
 public final class KpiMath {
     private KpiMath() {}
@@ -16,6 +18,20 @@ public final class KpiMath {
         return k;
     }
 
+    /** Adds one units contribution (quantity x weight) exactly; see {@link Kpi#unitsSum}. */
+    public static void addUnits(Kpi k, double units) {
+        setUnits(k, unitsSum(k).add(new BigDecimal(units)));
+    }
+
+    private static BigDecimal unitsSum(Kpi k) {
+        return k.unitsSum != null ? k.unitsSum : new BigDecimal(k.units);
+    }
+
+    private static void setUnits(Kpi k, BigDecimal sum) {
+        k.unitsSum = sum;
+        k.units = sum.doubleValue();
+    }
+
     /** Adds the counts and sums of {@code from} to {@code into}. */
     public static void add(Kpi into, Kpi from) {
         into.views += from.views;
@@ -23,7 +39,8 @@ public final class KpiMath {
         into.comments += from.comments;
         into.shares += from.shares;
         into.clicks += from.clicks;
-        into.units += from.units;
+        // Exact, so that the sum does not depend on the order partials are added in (Fix: was a double sum).
+        setUnits(into, unitsSum(into).add(unitsSum(from)));
         into.gmvCents += from.gmvCents;
         into.orders += from.orders;
         into.newCustomerOrders += from.newCustomerOrders;

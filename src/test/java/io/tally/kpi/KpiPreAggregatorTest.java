@@ -1,0 +1,197 @@
+package io.tally.kpi;
+
+import io.tally.event.Creator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.tally.kpi.KpiFixtures.MINUTE;
+import static io.tally.kpi.KpiFixtures.credited;
+import static io.tally.kpi.KpiFixtures.organic;
+import static io.tally.kpi.KpiFixtures.spend;
+import static io.tally.kpi.KpiFixtures.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The per-task pre-aggregation: events wait for the watermark (so the creator version in force at their ts has
+ * arrived), are folded into partials, and the partials go out before the watermark that released them.
+ */
+class KpiPreAggregatorTest {
+    private final List<TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi>> harnesses = new ArrayList<>();
+
+    @AfterEach
+    void closeHarnesses() throws Exception {
+        for (var h : harnesses) h.close();
+    }
+
+    private TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> unopened() throws Exception {
+        var h = new TwoInputStreamOperatorTestHarness<>(new KpiPreAggregator(new long[] {MINUTE}));
+        harnesses.add(h);
+        return h;
+    }
+
+    private TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> opened() throws Exception {
+        var h = unopened();
+        h.open();
+        return h;
+    }
+
+    private static void event(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h, KpiInput e) throws Exception {
+        h.processElement1(e, e.ts());
+    }
+
+    private static void creator(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h, String id, long ts,
+                                long followers) throws Exception {
+        h.processElement2(new Creator(id, ts, followers, null, null), ts);
+    }
+
+    /** Records written since the last call, by dimension|key (one window size in these tests). */
+    private static Map<String, Kpi> written(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h) {
+        Map<String, Kpi> byKey = new TreeMap<>();
+        for (Kpi k : h.extractOutputValues()) {
+            assertThat(byKey.put(k.dimension + "|" + k.key, k)).as("one partial per key and batch").isNull();
+        }
+        h.getOutput().clear();
+        return byKey;
+    }
+
+    @Test
+    void eventsAreHeldUntilTheWatermarkPassesTheirTs() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(view("e1", 1_000, "c1", "v1", "REVIEW")));
+        event(h, KpiInput.of(view("e2", 2_000, "c1", "v1", "REVIEW")));
+        assertThat(h.getOutput()).isEmpty();
+
+        h.processBothWatermarks(new Watermark(999));
+        assertThat(h.getOutput()).containsExactly(new Watermark(999));
+        h.getOutput().clear();
+
+        h.processBothWatermarks(new Watermark(1_000));
+        assertThat(written(h).get("ALL|*").views).isEqualTo(1);
+        h.processBothWatermarks(new Watermark(5_000));
+        assertThat(written(h).get("ALL|*").views).isEqualTo(1);
+        h.processBothWatermarks(new Watermark(6_000));
+        assertThat(written(h)).isEmpty();
+    }
+
+    @Test
+    void partialsAreEmittedBeforeTheWatermarkThatReleasedThem() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(view("e1", 1_000, "c1", "v1", "REVIEW", "p1")));
+        h.processBothWatermarks(new Watermark(1_500));
+
+        List<Object> out = new ArrayList<>(h.getOutput());
+        assertThat(out).hasSize(7); // ALL, CREATOR, CONTENT, TIER, FORMAT, PRODUCT, then the watermark
+        assertThat(out.subList(0, 6)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamRecord.class));
+        assertThat(out.get(6)).isEqualTo(new Watermark(1_500));
+    }
+
+    @Test
+    void theWatermarkOfBothInputsReleasesEventsSoLateCreatorVersionsAreAwaited() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(view("e1", 5_000, "c1", "v1", "REVIEW")));
+        h.processWatermark1(new Watermark(10_000));
+        assertThat(h.extractOutputValues()).as("the creators' watermark is still behind").isEmpty();
+
+        creator(h, "c1", 4_000, 200_000); // arrives after the event, before the watermark
+        h.processWatermark2(new Watermark(10_000));
+        assertThat(written(h)).containsKey("TIER|MID");
+    }
+
+    @Test
+    void theTierIsTheCreatorVersionInForceAtTheEventsTs() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(view("e1", 5_000, "c1", "v1", "REVIEW")));
+        event(h, KpiInput.of(view("e2", 6_000, "c1", "v1", "REVIEW")));
+        event(h, KpiInput.of(view("e3", 5_500, "c2", "v2", "REVIEW")));
+        event(h, KpiInput.of(spend("s1", 7_000, "m1", "c1", 100)));
+        // Versions arrive after the events: c1 MID from 4000, MEGA from exactly 6000, NANO from 9000; c2 none.
+        creator(h, "c1", 6_000, 2_000_000);
+        creator(h, "c1", 9_000, 5);
+        creator(h, "c1", 4_000, 200_000);
+
+        h.processBothWatermarks(new Watermark(10_000));
+        Map<String, Kpi> out = written(h);
+        assertThat(out.get("TIER|MID").views).isEqualTo(1);
+        assertThat(out.get("TIER|MEGA").views).isEqualTo(1);
+        assertThat(out.get("TIER|MEGA").spendCents).isEqualTo(100);
+        assertThat(out.get("TIER|UNKNOWN").views).isEqualTo(1);
+        assertThat(out).doesNotContainKey("TIER|NANO");
+    }
+
+    @Test
+    void aVersionStillInForceAtTheWatermarkIsKeptForLaterEvents() throws Exception {
+        var h = opened();
+        creator(h, "c1", 1_000, 50_000); // MICRO
+        h.processBothWatermarks(new Watermark(2_000));
+        event(h, KpiInput.of(view("e1", 2_500, "c1", "v1", "REVIEW")));
+        creator(h, "c1", 3_000, 600_000); // MACRO from 3000; inserting it must not drop the version of 1000
+        h.processBothWatermarks(new Watermark(3_000));
+        assertThat(written(h)).containsKey("TIER|MICRO").doesNotContainKey("TIER|MACRO");
+    }
+
+    @Test
+    void theEventsOfOneWatermarkArePreAggregatedIntoOnePartialPerKey() throws Exception {
+        var h = opened();
+        for (int i = 0; i < 5; i++) event(h, KpiInput.of(view("e" + i, 1_000 + i, "c1", "v" + (i % 2), "REVIEW")));
+        // An order with two lines, interleaved with other events, is counted once in its batch.
+        event(h, KpiInput.of(credited("o1", "l1", 1_200, "m1", "p1", 1, 500, true, "c1", "v0", "REVIEW", "MID",
+                1.0, 500, 50, null)));
+        event(h, KpiInput.of(view("e9", 1_200, "c1", "v0", "REVIEW")));
+        event(h, KpiInput.of(organic("o1", "l2", 1_200, "m1", "p2", 2, 300, true)));
+
+        h.processBothWatermarks(new Watermark(2_000));
+        Map<String, Kpi> out = written(h);
+        assertThat(out.get("ALL|*").views).isEqualTo(6);
+        assertThat(out.get("CONTENT|v0").views).isEqualTo(4);
+        assertThat(out.get("CONTENT|v1").views).isEqualTo(2);
+        assertThat(out.get("ALL|*").orders).isEqualTo(1);
+        assertThat(out.get("ALL|*").newCustomerOrders).isEqualTo(1);
+        assertThat(out.get("ALL|*").gmvCents).isEqualTo(800);
+        assertThat(out.get("MERCHANT|m1").orders).isEqualTo(1);
+    }
+
+    @Test
+    void bufferedEventsAndCreatorVersionsSurviveSnapshotAndRestore() throws Exception {
+        var before = opened();
+        creator(before, "c1", 0, 150_000); // MID
+        before.processBothWatermarks(new Watermark(100));
+        event(before, KpiInput.of(view("e1", 5_000, "c1", "v1", "REVIEW")));
+        event(before, KpiInput.of(view("e2", 7_000, "c1", "v1", "REVIEW")));
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+
+        var after = unopened();
+        after.initializeState(snapshot);
+        after.open();
+        event(after, KpiInput.of(view("e3", 5_500, "c1", "v1", "REVIEW")));
+        after.processBothWatermarks(new Watermark(6_000));
+        Map<String, Kpi> out = written(after);
+        assertThat(out.get("ALL|*").views).isEqualTo(2); // e1 from the snapshot and e3
+        assertThat(out.get("TIER|MID").views).isEqualTo(2);
+        after.processBothWatermarks(new Watermark(7_000));
+        assertThat(written(after).get("TIER|MID").views).isEqualTo(1); // e2
+    }
+
+    /** Behind the watermark (a source that broke the bound): counted at once rather than lost. */
+    @Test
+    void anEventBehindTheWatermarkIsCountedAtOnce() throws Exception {
+        var h = opened();
+        creator(h, "c1", 0, 5); // NANO
+        h.processBothWatermarks(new Watermark(10_000));
+        h.getOutput().clear();
+
+        event(h, KpiInput.of(view("e1", 5_000, "c1", "v1", "REVIEW")));
+        Map<String, Kpi> out = written(h);
+        assertThat(out.get("ALL|*").views).isEqualTo(1);
+        assertThat(out.get("ALL|*").windowStart).isZero();
+        assertThat(out).containsKey("TIER|NANO");
+    }
+}
