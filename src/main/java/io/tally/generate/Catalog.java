@@ -140,7 +140,7 @@ final class Catalog {
         merchants = buildMerchants(settings);
         items = buildItems(settings, draw);
         creators = buildCreators(settings, draw);
-        cast = settings.scenarios ? Scenarios.cast(this, settings) : null;
+        cast = settings.scenarios ? Scenarios.cast(this) : null;
         contents = buildContents(settings, draw);
         if (cast != null) Scenarios.stage(this, cast, draw);
         indexFeaturedProducts();

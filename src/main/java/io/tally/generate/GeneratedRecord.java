@@ -42,7 +42,7 @@ public final class GeneratedRecord {
         return stream;
     }
 
-    /** The typed record; null for a raw (invalid) line. */
+    /** The typed record; null for a raw (invalid) line. Shared with the simulation and re-sends: do not change it. */
     public Object record() {
         return record;
     }

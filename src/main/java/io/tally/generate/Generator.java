@@ -41,6 +41,8 @@ import java.util.PriorityQueue;
  * quantities 1-3, occasional discounts; some are cancelled (seconds to hours later), refunded in part (minutes to
  * days later) or returned (refunded in full, 1 to 20 days later). Organic orders (no touch), often by returning
  * customers, come on their own.
+ *
+ * <p>Not thread-safe: one consumer pulls records.
  */
 public final class Generator implements Iterator<GeneratedRecord> {
     static final long SECOND = 1_000;

@@ -79,7 +79,7 @@ final class Scenarios {
     }
 
     /** Picks the actors once the creators exist, and sets the followers of the tier-crossing creators. */
-    static Cast cast(Catalog catalog, GeneratorSettings settings) {
+    static Cast cast(Catalog catalog) {
         Catalog.Influencer[] creators = catalog.creators;
         Cast cast = new Cast();
         cast.brokenLinkCreator = 0;

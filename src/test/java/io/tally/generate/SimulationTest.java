@@ -202,6 +202,24 @@ class SimulationTest {
     }
 
     @Test
+    void theSmallestWorldAndExtremeDensitiesRun() {
+        for (double density : new double[] {1, 1_000_000}) {
+            GeneratorSettings s = new GeneratorSettings();
+            s.merchants = 2;
+            s.productsPerMerchant = 4;
+            s.creators = 10;
+            s.users = 100;
+            s.contentsPerCreator = 1;
+            s.eventsPerSimulatedSecond = density;
+            s.invalid = 0.01;
+            Generator generator = new Generator(s);
+            Map<Stream, Long> seen = new EnumMap<>(Stream.class);
+            for (int i = 0; i < 20_000; i++) seen.merge(generator.next().stream(), 1L, Long::sum);
+            assertThat(seen).as("density %s", density).containsKeys(Stream.VIEWS, Stream.CLICKS, Stream.ORDERS);
+        }
+    }
+
+    @Test
     void withoutDisorderRecordsComeInTsOrder() {
         GeneratorSettings s = new GeneratorSettings();
         s.disorderMs = 0;
