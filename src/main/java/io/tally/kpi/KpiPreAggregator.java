@@ -72,9 +72,9 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     public void processElement1(StreamRecord<KpiInput> element) throws Exception {
         KpiInput event = element.getValue();
         if (event.ts() <= watermark) {
-            // Behind the watermark (only possible for a source that broke the bound): count it now rather than lose it.
+            // Behind the watermark (only possible for a source that broke the bound): count it with the next batch
+            // rather than lose it; an order's records stay together there, so distinct counts stay right.
             batch.add(event, tierOf(event));
-            flush();
         } else {
             buffer.add(event);
         }

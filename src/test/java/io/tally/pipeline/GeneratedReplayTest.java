@@ -31,6 +31,7 @@ class GeneratedReplayTest {
     static void replayTwice() throws Exception {
         GeneratorSettings settings = new GeneratorSettings();
         settings.seed = 7;
+        settings.eventsPerSimulatedSecond = 20; // sparse: 60k events span hours, so orders, updates and alerts happen
         settings.invalid = 0; // every generated line is then a valid record; duplicates still make dead letters
         FileOutput.write(new Generator(settings), dir.resolve("in"), 60_000);
         countsAt1 = Replay.run(dir.resolve("in"), dir.resolve("out1"), new TallyConfig(), 1);
