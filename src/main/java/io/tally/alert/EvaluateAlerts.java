@@ -139,6 +139,8 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         if (idle && previousFinals.isEmpty() && pendingFinals.isEmpty()) {
             streaks.clear();
             lastSlot.clear();
+            // Fix: emptied through its iterator, a MapState keeps an empty map on the heap backend: one per key ever seen.
+            previousFinals.clear();
         } else if (idle) {
             ctx.timerService().registerEventTimeTimer(time + size); // keep trimming the baseline history
         } else {
