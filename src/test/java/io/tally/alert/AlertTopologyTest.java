@@ -6,6 +6,7 @@ import io.tally.config.TallyConfig;
 import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,20 @@ class AlertTopologyTest {
                     r.dimension = "PRODUCT";
                     r.early = true;
                 }), "clicks", 1));
+    }
+
+    @Test
+    void theDefaultRulesTravelWithTheJob() throws Exception {
+        TallyConfig config = ConfigLoader.load(Path.of("jobs/alerts.yaml"), Map.of());
+        List<AlertRule> rules = AlertTopology.configuredRules(config, sizes(config));
+
+        // Flink serializes the function, configured rules included, when the job is built and deployed.
+        EvaluateAlerts copy = InstantiationUtil.clone(new EvaluateAlerts(rules, true));
+        assertThat(copy).isNotNull();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        AlertTopology.Outputs outputs = AlertTopology.build(env.fromData(Kpi.class, new Kpi()),
+                env.fromData(AlertRule.class, new AlertRule()), config, true);
+        assertThat(outputs.alerts).isNotNull();
     }
 
     private static Map<String, Object> busy() {
