@@ -139,6 +139,8 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         if (idle && previousFinals.isEmpty() && pendingFinals.isEmpty()) {
             streaks.clear();
             lastSlot.clear();
+            // Fix: emptied through its iterator, a MapState keeps an empty map on the heap backend: one per key ever seen.
+            previousFinals.clear();
         } else if (idle) {
             ctx.timerService().registerEventTimeTimer(time + size); // keep trimming the baseline history
         } else {
@@ -152,7 +154,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         // Rules no longer in force (disabled, or replaced for another dimension or window) resolve their alerts.
         List<String> gone = new ArrayList<>();
         for (Map.Entry<String, RuleStreak> e : streaks.entries()) {
-            if (!rules.containsKey(e.getKey())) gone.add(e.getKey());
+            if (!rules.containsKey(e.getKey()) && !firedOnLaterSlot(e.getValue(), slotStart)) gone.add(e.getKey());
         }
         for (String ruleId : gone) {
             RuleStreak s = streaks.get(ruleId);
@@ -162,6 +164,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         Map<Long, Kpi> history = record == null ? Map.of() : history();
         for (AlertRule rule : rules.values()) {
             RuleStreak s = streaks.get(rule.ruleId);
+            if (s != null && firedOnLaterSlot(s, slotStart)) continue;
             if (s == null) s = new RuleStreak();
             if (s.ruleVersionTs != rule.ts && !s.isIdle()) {
                 // A replaced rule resolves the alert raised under its previous version and starts over.
@@ -197,6 +200,9 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         for (AlertRule rule : rules.values()) {
             if (!rule.early) continue;
             RuleStreak s = streaks.get(rule.ruleId);
+            // Fix: a streak of the rule's previous version is the final record's to resolve (evaluate); replacing it
+            // here would lose its firing alert's RESOLVED.
+            if (s != null && s.ruleVersionTs != rule.ts && !s.isIdle()) continue;
             if (s == null || s.ruleVersionTs != rule.ts) s = new RuleStreak();
             if (s.firing) continue;
             int before = follows ? s.length : 0;
@@ -215,6 +221,15 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
                         record.windowStart, size));
             }
         }
+    }
+
+    /**
+     * Fix: whether the streak's alert fired early on a slot after {@code slotStart}. Live, an update of an open window
+     * can arrive before the watermark decides the slots before it (a final record still pending, or a slot without
+     * one); such an earlier slot neither resolves nor restarts the alert (FIRING once, RESOLVED once).
+     */
+    private static boolean firedOnLaterSlot(RuleStreak s, long slotStart) {
+        return s.firing && s.streakStart > slotStart;
     }
 
     private static void fire(RuleStreak s, AlertRule rule, String dimension, String key) {

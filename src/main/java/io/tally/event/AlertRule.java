@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,13 @@ import java.util.Objects;
  * metric of the same KPI record ({@link #thresholdMetric}), or a baseline ({@link #baselineWindows} x
  * {@link #baselineFactor}).
  */
-public class AlertRule {
+public class AlertRule implements Serializable {
+    /**
+     * Fix: the alerts stage's function carries the configured rules (jobs/alerts.yaml) and is serialized when the job
+     * is built; without this, any alerts job with configured rules failed at build time. Flink still reads it as a POJO.
+     */
+    private static final long serialVersionUID = 1L;
+
     public String ruleId;
     public long ts;
     /** KPI dimension: ALL, MERCHANT, CREATOR, CONTENT, PRODUCT, TIER or FORMAT. */
