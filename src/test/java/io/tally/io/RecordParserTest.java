@@ -858,8 +858,10 @@ class RecordParserTest {
     }
 
     @Test
-    void dispatchCoversExactlyTheInputStreams() {
-        List<Stream> outputs = Arrays.stream(Stream.values()).filter(s -> !s.isInput()).collect(Collectors.toList());
+    void dispatchCoversTheInputStreamsAndTheOutputsJobsReadBack() {
+        // attributions and kpis are read back by the KPI and alerts jobs deployed on their own; the rest never is.
+        List<Stream> outputs = Arrays.stream(Stream.values())
+                .filter(s -> !s.isInput() && s != Stream.ATTRIBUTIONS && s != Stream.KPIS).collect(Collectors.toList());
         assertThat(outputs).isNotEmpty();
         for (Stream s : outputs) {
             List<Throwable> thrown = new ArrayList<>();
