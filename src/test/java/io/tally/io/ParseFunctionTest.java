@@ -260,7 +260,7 @@ class ParseFunctionTest {
     void rejectsAMismatchedStreamAndType() {
         assertThatThrownBy(() -> new ParseFunction<>(Stream.VIEWS, Order.class, BOUND))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("views holds View, not Order");
-        assertThatThrownBy(() -> new ParseFunction<>(Stream.KPIS, Object.class, BOUND))
+        assertThatThrownBy(() -> new ParseFunction<>(Stream.ALERTS, Object.class, BOUND))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an input stream");
         assertThatThrownBy(() -> new ParseFunction<>(Stream.VIEWS, View.class, -1))
                 .isInstanceOf(IllegalArgumentException.class);
