@@ -66,6 +66,7 @@ public class LocalCommand implements Runnable {
     public void run() {
         Duration runFor = duration == null ? null : Durations.parse(duration);
         TallyConfig cfg = Configs.load(config);
+        if (config == null) cfg.alerts.rules = Configs.shippedAlertRules();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
