@@ -49,6 +49,8 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
     /** Final records waiting for the watermark to pass their window's end. */
     private transient MapState<Long, Kpi> pendingFinals;
     private transient ValueState<Long> lastSlot;
+    /** Configured and streamed versions of every rule, merged; rebuilt after a new streamed version (or a restore). */
+    private transient Map<String, List<AlertRule>> versionsByRule;
 
     public EvaluateAlerts(List<AlertRule> configuredRules, boolean evaluateEarly) {
         this.configuredRules = new ArrayList<>(configuredRules);
@@ -74,6 +76,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         // start, so versions are kept rather than pruned by the watermark.
         ctx.getBroadcastState(RULES).put(rule.ruleId,
                 AsOf.insert(ctx.getBroadcastState(RULES).get(rule.ruleId), rule, r -> r.ts, Long.MIN_VALUE));
+        versionsByRule = null;
     }
 
     @Override
@@ -108,6 +111,12 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             if (e.getValue().windowEnd - 1 <= time) due.add(e.getKey());
         }
         due.sort(null);
+        if (!anyRuleFor(dimension, size, ctx)) {
+            // No rule looks at this dimension and window size (decided at the watermark, when every rule that could
+            // apply has arrived): keep no history for it.
+            for (Long slot : due) pendingFinals.remove(slot);
+            due.clear();
+        }
         for (Long slot : due) {
             Kpi record = pendingFinals.get(slot);
             pendingFinals.remove(slot);
@@ -128,11 +137,12 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             evaluate(next, size, null, dimension, key, rulesInForce(dimension, size, next, ctx), out);
             lastSlot.update(next);
         }
+        // Slots still to be evaluated start after time + 1 - size; the deepest baseline reaches depth slots back.
         int depth = deepestBaseline(dimension, size, ctx);
-        long keepFrom = time + 1 - (long) (depth + 1) * size;
+        long dropUpTo = time + 1 - (long) (depth + 1) * size;
         Iterator<Map.Entry<Long, Kpi>> it = previousFinals.iterator();
         while (it.hasNext()) {
-            if (it.next().getKey() < keepFrom) it.remove();
+            if (it.next().getKey() <= dropUpTo) it.remove();
         }
         boolean idle = true;
         for (RuleStreak s : streaks.values()) idle &= s.isIdle();
@@ -142,7 +152,10 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             // Fix: emptied through its iterator, a MapState keeps an empty map on the heap backend: one per key ever seen.
             previousFinals.clear();
         } else if (idle) {
-            ctx.timerService().registerEventTimeTimer(time + size); // keep trimming the baseline history
+            // Nothing to resolve: come back once the newest history no baseline can reach any more.
+            // (Final records still pending have timers of their own.)
+            long forgetAt = lastSlot.value() + (long) (depth + 1) * size - 1;
+            if (forgetAt > time) ctx.timerService().registerEventTimeTimer(forgetAt);
         } else {
             ctx.timerService().registerEventTimeTimer(lastSlot.value() + 2 * size - 1);
         }
@@ -161,7 +174,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             if (s.firing) out.collect(alert(s, ruleId, dimension, key, null, null, AlertState.RESOLVED, slotStart, size));
             streaks.remove(ruleId);
         }
-        Map<Long, Kpi> history = record == null ? Map.of() : history();
+        Thresholds.Previous history = previousFinals::get;
         for (AlertRule rule : rules.values()) {
             RuleStreak s = streaks.get(rule.ruleId);
             if (s != null && firedOnLaterSlot(s, slotStart)) continue;
@@ -207,7 +220,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             if (s.firing) continue;
             int before = follows ? s.length : 0;
             Double value = Metrics.value(record, rule.metric);
-            Double threshold = Thresholds.threshold(rule, record, history());
+            Double threshold = Thresholds.threshold(rule, record, (Thresholds.Previous) previousFinals::get);
             if (before + 1 >= rule.forWindows && Thresholds.sampleMet(rule, record)
                     && Thresholds.holds(value, rule.op, threshold)) {
                 s.ruleVersionTs = rule.ts;
@@ -257,12 +270,6 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         return a;
     }
 
-    private Map<Long, Kpi> history() throws Exception {
-        Map<Long, Kpi> h = new HashMap<>();
-        for (Map.Entry<Long, Kpi> e : previousFinals.entries()) h.put(e.getKey(), e.getValue());
-        return h;
-    }
-
     /** The enabled rule versions in force for windows starting at {@code slotStart}, by ruleId. */
     private Map<String, AlertRule> rulesInForce(String dimension, long size, long slotStart, ReadOnlyContext ctx)
             throws Exception {
@@ -277,32 +284,48 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
 
     /** For each ruleId, the version in force at {@code at} (configured versions and streamed ones together). */
     private List<AlertRule> versionsInForce(long at, ReadOnlyContext ctx) throws Exception {
-        Map<String, List<AlertRule>> versions = new HashMap<>();
-        for (AlertRule r : configuredRules) {
-            versions.put(r.ruleId, AsOf.insert(versions.get(r.ruleId), r, v -> v.ts, Long.MIN_VALUE));
-        }
-        ReadOnlyBroadcastState<String, List<AlertRule>> streamed = ctx.getBroadcastState(RULES);
-        for (Map.Entry<String, List<AlertRule>> e : streamed.immutableEntries()) {
-            List<AlertRule> merged = versions.get(e.getKey());
-            for (AlertRule r : e.getValue()) merged = AsOf.insert(merged, r, v -> v.ts, Long.MIN_VALUE);
-            versions.put(e.getKey(), merged);
-        }
         List<AlertRule> inForce = new ArrayList<>();
-        for (List<AlertRule> list : versions.values()) {
+        for (List<AlertRule> list : versionsByRule(ctx).values()) {
             AlertRule r = AsOf.find(list, v -> v.ts, at);
             if (r != null) inForce.add(r);
         }
         return inForce;
     }
 
+    private Map<String, List<AlertRule>> versionsByRule(ReadOnlyContext ctx) throws Exception {
+        if (versionsByRule == null) {
+            Map<String, List<AlertRule>> versions = new HashMap<>();
+            for (AlertRule r : configuredRules) {
+                versions.put(r.ruleId, AsOf.insert(versions.get(r.ruleId), r, v -> v.ts, Long.MIN_VALUE));
+            }
+            for (Map.Entry<String, List<AlertRule>> e : ctx.getBroadcastState(RULES).immutableEntries()) {
+                List<AlertRule> merged = versions.get(e.getKey());
+                for (AlertRule r : e.getValue()) merged = AsOf.insert(merged, r, v -> v.ts, Long.MIN_VALUE);
+                versions.put(e.getKey(), merged);
+            }
+            versionsByRule = versions;
+        }
+        return versionsByRule;
+    }
+
+    /** Whether any version of any rule looks at this dimension and window size. */
+    private boolean anyRuleFor(String dimension, long size, ReadOnlyContext ctx) throws Exception {
+        for (List<AlertRule> versions : versionsByRule(ctx).values()) {
+            for (AlertRule r : versions) {
+                if (r.enabled && dimension.equals(r.dimension) && r.windowMs == size) return true;
+            }
+        }
+        return false;
+    }
+
     /** The most previous slots any rule of this dimension and size averages over (0: no baseline rule). */
     private int deepestBaseline(String dimension, long size, ReadOnlyContext ctx) throws Exception {
         int depth = 0;
-        List<AlertRule> all = new ArrayList<>(configuredRules);
-        for (Map.Entry<String, List<AlertRule>> e : ctx.getBroadcastState(RULES).immutableEntries()) all.addAll(e.getValue());
-        for (AlertRule r : all) {
-            if (r.enabled && r.baselineWindows != null && dimension.equals(r.dimension) && r.windowMs == size) {
-                depth = Math.max(depth, r.baselineWindows);
+        for (List<AlertRule> versions : versionsByRule(ctx).values()) {
+            for (AlertRule r : versions) {
+                if (r.enabled && r.baselineWindows != null && dimension.equals(r.dimension) && r.windowMs == size) {
+                    depth = Math.max(depth, r.baselineWindows);
+                }
             }
         }
         return depth;

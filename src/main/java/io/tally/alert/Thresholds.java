@@ -18,13 +18,29 @@ public final class Thresholds {
      * @param previousFinals final records of the key's previous slots, by windowStart
      */
     public static Double threshold(AlertRule rule, Kpi record, Map<Long, Kpi> previousFinals) {
+        return threshold(rule, record, (Previous) previousFinals::get);
+    }
+
+    /** The final record of a previous slot, by its windowStart; null when the slot had none. */
+    @FunctionalInterface
+    public interface Previous {
+        Kpi at(long windowStart) throws Exception;
+    }
+
+    /** As {@link #threshold(AlertRule, Kpi, Map)}, reading previous slots on demand (only baselines read any). */
+    public static Double threshold(AlertRule rule, Kpi record, Previous previousFinals) {
         if (rule.thresholdValue != null) return rule.thresholdValue;
         if (rule.thresholdMetric != null) return Metrics.value(record, rule.thresholdMetric);
         long size = record.windowEnd - record.windowStart;
         double sum = 0;
         int slots = 0;
         for (int i = 1; i <= rule.baselineWindows; i++) {
-            Kpi previous = previousFinals.get(record.windowStart - i * size);
+            Kpi previous;
+            try {
+                previous = previousFinals.at(record.windowStart - i * size);
+            } catch (Exception e) {
+                throw new IllegalStateException("reading the baseline history failed", e);
+            }
             Double v = previous == null ? null : Metrics.value(previous, rule.metric);
             if (v != null) {
                 sum += v;

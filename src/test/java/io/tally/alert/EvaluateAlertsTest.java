@@ -509,9 +509,10 @@ class EvaluateAlertsTest {
     }
 
     /**
-     * Current behaviour, short of the contract's letter: a key keeps as much history as the baseline rules known at the
-     * time need, so a baseline rule that arrives after the key's history was dropped warms up over ceil(N/2) slots of
-     * its own instead of averaging the slots before it (here the contract would give 2 x mean(10, 10, 10, 10) = 20).
+     * Current behaviour, short of the contract's letter: a key keeps history only while some rule looks at its
+     * dimension and window size, and only as deep as the baseline rules known at the time need; so a baseline rule
+     * that arrives later warms up over ceil(N/2) slots of its own instead of averaging the slots before it (here the
+     * contract would give 2 x mean(10, 10, 10, 10) = 20 at slot 4).
      */
     @Test
     void aBaselineRuleArrivingAfterTheKeysHistoryWasDroppedWarmsUpFirst() throws Exception {
@@ -522,10 +523,10 @@ class EvaluateAlertsTest {
         watermark(endOf(4));
         assertThat(emitted()).isEmpty();
 
-        send(slot(5, k -> k.views = 31)); // slots 3 (kept one slot) and 4: 2 x mean(10, 21) = 31
+        send(slot(5, k -> k.views = 31)); // only slot 4 known: fewer than ceil(4/2) slots, not breaching
         watermark(endOf(5));
         assertThat(emitted()).isEmpty();
-        send(slot(6, k -> k.views = 42)); // slots 3, 4 and 5: 2 x mean(10, 21, 31) = 41.33
+        send(slot(6, k -> k.views = 53)); // slots 4 and 5: 2 x mean(21, 31) = 52
         watermark(endOf(6));
         assertThat(emitted()).extracting(a -> a.state).containsExactly(FIRING);
     }
