@@ -15,6 +15,11 @@ public class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Our own shutdown hook stops `local` cleanly; log4j's would only print a warning when a logger is first
+        // created during shutdown.
+        if (System.getProperty("log4j2.shutdownHookEnabled") == null) {
+            System.setProperty("log4j2.shutdownHookEnabled", "false");
+        }
         System.exit(execute(args));
     }
 
