@@ -60,6 +60,12 @@ public final class KafkaOutput implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // One batch in flight per partition keeps each stream in ts order (the watermark bound depends on it). No
+        // idempotence: the in-process test broker was seen to reject an idempotent producer's retries
+        // (OutOfOrderSequenceException) under load, and a rare re-sent record is what Tally's dedup is for.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
         // A missing topic or an unreachable broker fails the run after this long instead of blocking every send.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         return props;

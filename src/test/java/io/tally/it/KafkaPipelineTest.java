@@ -19,6 +19,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,7 +79,9 @@ class KafkaPipelineTest {
         config.kafka.transactionalIdPrefix = "it-" + System.nanoTime();
         config.kafka.groupId = "it";
         config.job.parallelism = 2;
-        config.time.sourceIdleness = Duration.ofSeconds(1);
+        // No idleness: a source that is merely slow to start must not be skipped by event time (its records would
+        // then be late); instead every input partition gets a last record that moves its watermark past the orders.
+        config.time.sourceIdleness = Duration.ZERO;
         config.checkpoints.interval = Duration.ofMillis(500);
         config.checkpoints.minPause = Duration.ofMillis(100);
         config.checkpoints.dir = dir.resolve("checkpoints").toUri().toString();
@@ -113,12 +117,15 @@ class KafkaPipelineTest {
             // The second half comes after a checkpoint, so the injected failure strikes mid-stream.
             awaitTrue(FailOnceAfterCheckpoint.CHECKPOINTED, Duration.ofSeconds(60));
             KAFKA.produce(config.topic(Stream.ORDERS), orders.subList(orders.size() / 2, orders.size()));
-            // Later events move every active stream's watermark past the last order.
+            // Later records move every input partition's watermark past the last order.
             long end = T0 + 1_000L * ORDERS + 60_000;
-            KAFKA.produce(config.topic(Stream.CLICKS), List.of("{\"eventId\":\"tick\",\"ts\":" + end + ",\"userId\":\"tick\","
-                    + "\"creatorId\":\"c1\",\"contentId\":\"v1\",\"contentType\":\"VIDEO\",\"productId\":\"p1\",\"merchantId\":\"m1\"}"));
-            KAFKA.produce(config.topic(Stream.ORDERS), List.of("{\"orderId\":\"tick\",\"ts\":" + end + ",\"userId\":\"tick\","
-                    + "\"merchantId\":\"m1\",\"lines\":[{\"lineId\":\"l1\",\"productId\":\"p1\",\"quantity\":1,\"unitPrice\":1}]}"));
+            List<ProducerRecord<String, String>> ticks = new ArrayList<>();
+            for (int partition = 0; partition < 2; partition++) {
+                for (Map.Entry<Stream, String> tick : ticks("tick" + partition, end).entrySet()) {
+                    ticks.add(new ProducerRecord<>(config.topic(tick.getKey()), partition, null, tick.getValue()));
+                }
+            }
+            KAFKA.produce(ticks);
 
             List<ConsumerRecord<String, String>> attributions =
                     KAFKA.readCommitted(config.topic(Stream.ATTRIBUTIONS), ORDERS, Duration.ofSeconds(120));
@@ -149,6 +156,27 @@ class KafkaPipelineTest {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** A valid record of every input stream at ts {@code end}, with ids that touch nothing else. */
+    private static Map<Stream, String> ticks(String id, long end) {
+        String event = "\"eventId\":\"" + id + "\",\"ts\":" + end + ",\"userId\":\"" + id + "\",\"creatorId\":\"c1\","
+                + "\"contentId\":\"v1\",\"contentType\":\"VIDEO\"";
+        Map<Stream, String> m = new java.util.EnumMap<>(Stream.class);
+        m.put(Stream.VIEWS, "{" + event + "}");
+        m.put(Stream.ENGAGEMENTS, "{" + event + ",\"kind\":\"LIKE\"}");
+        m.put(Stream.CLICKS, "{" + event + ",\"productId\":\"p1\",\"merchantId\":\"m1\"}");
+        m.put(Stream.ORDERS, "{\"orderId\":\"" + id + "\",\"ts\":" + end + ",\"userId\":\"" + id + "\",\"merchantId\":\"m1\","
+                + "\"lines\":[{\"lineId\":\"l1\",\"productId\":\"p1\",\"quantity\":1,\"unitPrice\":1}]}");
+        m.put(Stream.ORDER_UPDATES, "{\"eventId\":\"" + id + "\",\"ts\":" + end + ",\"orderId\":\"" + id + "\",\"lineId\":\"l1\","
+                + "\"kind\":\"CANCEL\"}");
+        m.put(Stream.COMMISSION_RULES, "{\"ruleId\":\"" + id + "\",\"ts\":" + end + ",\"merchantId\":\"other\",\"deleted\":true}");
+        m.put(Stream.PRODUCTS, "{\"productId\":\"" + id + "\",\"ts\":" + end + ",\"merchantId\":\"other\"}");
+        m.put(Stream.CREATORS, "{\"creatorId\":\"" + id + "\",\"ts\":" + end + ",\"followers\":0}");
+        m.put(Stream.SPEND, "{\"eventId\":\"" + id + "\",\"ts\":" + end + ",\"merchantId\":\"other\",\"creatorId\":\"" + id
+                + "\",\"amount\":0,\"kind\":\"ADS\"}");
+        m.put(Stream.ALERT_RULES, "{\"ruleId\":\"" + id + "\",\"ts\":" + end + ",\"enabled\":false}");
+        return m;
     }
 
     /** Waits for a condition another thread sets, up to a deadline (a condition, not a guessed delay). */
