@@ -43,8 +43,16 @@ public final class AsOf {
             }
         }
         if (!inserted) result.add(version);
+        return prune(result, ts, watermark);
+    }
+
+    /**
+     * The versions a lookup after {@code watermark} can still reach: the one in force at the watermark and later ones
+     * (the same list when nothing is dropped).
+     */
+    public static <T> List<T> prune(List<T> versions, ToLongFunction<T> ts, long watermark) {
         int inForce = -1;
-        for (int i = 0; i < result.size() && ts.applyAsLong(result.get(i)) <= watermark; i++) inForce = i;
-        return inForce > 0 ? new ArrayList<>(result.subList(inForce, result.size())) : result;
+        for (int i = 0; i < versions.size() && ts.applyAsLong(versions.get(i)) <= watermark; i++) inForce = i;
+        return inForce > 0 ? new ArrayList<>(versions.subList(inForce, versions.size())) : versions;
     }
 }

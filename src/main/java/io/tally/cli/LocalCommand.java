@@ -1,5 +1,6 @@
 package io.tally.cli;
 
+import io.tally.config.ConfigLoader;
 import io.tally.config.Durations;
 import io.tally.config.TallyConfig;
 import io.tally.generate.Generator;
@@ -92,10 +93,10 @@ public class LocalCommand implements Runnable {
         Path work = dataDir != null ? dataDir : Files.createTempDirectory("tally-local");
         try (EmbeddedKafka broker = kafka == null ? EmbeddedKafka.builder().dataDir(work.resolve("kafka")).start() : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : kafka;
-            Map<String, Object> clientProps = new HashMap<>(cfg.kafka.properties);
-            if (broker != null) clientProps.putAll(broker.clientProperties());
-            clientProps.put("bootstrap.servers", bootstrap);
             localSettings(cfg, bootstrap, work);
+            Map<String, Object> clientProps = new HashMap<>();
+            ConfigLoader.kafkaClientProperties(cfg).forEach((k, v) -> clientProps.put((String) k, v));
+            if (broker != null) clientProps.putAll(broker.clientProperties());
             System.out.println("tally local: Kafka at " + bootstrap + " (attach your own consumers there), topics "
                     + cfg.topic(io.tally.event.Stream.VIEWS).replace("views", "*"));
             try (Admin admin = broker != null ? null : Admin.create(new HashMap<>(clientProps))) {

@@ -1,5 +1,6 @@
 package io.tally.generate;
 
+import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +47,7 @@ public final class KafkaOutput implements AutoCloseable {
     /** A producer with {@link #producerProperties} (extra properties win) sending to the config's topics. */
     public static KafkaOutput create(TallyConfig config) {
         Properties props = producerProperties(config.kafka.bootstrapServers);
-        props.putAll(config.kafka.properties);
+        props.putAll(ConfigLoader.kafkaClientProperties(config));
         return new KafkaOutput(new KafkaProducer<>(props), config::topic);
     }
 

@@ -120,11 +120,11 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
                 nextUpdate.clear();
             }
         }
-        // Keep only the product version in force at the watermark and later ones (AsOf prunes the rest).
+        // Keep only the product version in force at the watermark and later ones.
         List<Product> versions = productVersions.value();
         if (versions != null && versions.size() > 1) {
-            Product latest = versions.get(versions.size() - 1);
-            productVersions.update(AsOf.insert(versions, latest, p -> p.ts, time));
+            List<Product> pruned = AsOf.prune(versions, p -> p.ts, time);
+            if (pruned != versions) productVersions.update(pruned);
         }
     }
 
