@@ -44,6 +44,12 @@ public class LocalCommand implements Runnable {
             description = "Stop after this long, e.g. 40s or 5m (default: run until Ctrl-C).")
     String duration;
 
+    @Option(names = "--backfill", defaultValue = "19h", paramLabel = "DURATION",
+            description = {"Simulated history sent first, sparse and at once, before the live traffic: the generator's",
+                    "viral content, stock-out, CPA and broken-link stories play out in it, so each default alert rule",
+                    "fires and resolves within minutes (default ${DEFAULT-VALUE}; 0 for none)."})
+    String backfill;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Broker data and checkpoints (default: a temporary directory, deleted at the end).")
     Path dataDir;
@@ -107,7 +113,8 @@ public class LocalCommand implements Runnable {
             RunCommand.build(env, Job.ALL, cfg);
             JobClient job = env.executeAsync(cfg.job.name);
 
-            GeneratorSettings gen = GeneratorSettings.live(rate);
+            GeneratorSettings gen = GeneratorSettings.live(rate,
+                    "0".equals(backfill.trim()) ? 0 : Durations.parse(backfill).toMillis());
             gen.seed = seed;
             KafkaOutput producer = KafkaOutput.create(cfg);
             Thread generator = new Thread(() -> {

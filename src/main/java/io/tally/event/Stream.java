@@ -37,6 +37,14 @@ public enum Stream {
         return ordinal() <= ALERT_RULES.ordinal();
     }
 
+    /** What shoppers and merchants do (as opposed to reference data and rules): views to orders, updates, spend. */
+    public boolean isActivity() {
+        switch (this) {
+            case VIEWS: case ENGAGEMENTS: case CLICKS: case ORDERS: case ORDER_UPDATES: case SPEND: return true;
+            default: return false;
+        }
+    }
+
     public static Stream ofWireName(String name) {
         for (Stream s : values()) {
             if (s.wireName.equals(name)) return s;

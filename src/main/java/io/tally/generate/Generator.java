@@ -80,6 +80,19 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private static final double[] QUANTITIES = {70, 22, 8};
     private static final double[] SPEND_KINDS = {30, 30, 40};
     private static final int RECENT_BUYERS = 10_000;
+    /**
+     * Quiet spell between a backfill and the dense traffic. A baseline of N slots needs ceil(N/2) of them with a
+     * value, and the quiet spell leaves the default rules' baselines (24 hourly slots, 30 one-minute slots) short
+     * of that: the sudden density is not taken for a viral spike everywhere, nor the orders lagging behind the
+     * sudden clicks for a conversion drop of every creator.
+     */
+    static final long QUIET_BEFORE_DENSE = 13 * HOUR;
+    /** The broken-link creator's shoppers: at least one click every this many ms, at any density. */
+    static final long BROKEN_LINK_CLICK_EVERY_MS = 7 * SECOND;
+    /** Shoppers who keep clicking the sold-out pushed product: at least one every this many ms, at any density. */
+    static final long SOLD_OUT_CLICK_EVERY_MS = 6 * SECOND;
+    /** Shoppers clicking the CPA creator's deals: at least one every this many ms, at any density. */
+    static final long CPA_CLICK_EVERY_MS = 7 * SECOND;
 
     private final GeneratorSettings settings;
     private final long startTs;
@@ -94,7 +107,12 @@ public final class Generator implements Iterator<GeneratedRecord> {
     /** Key of the entry being processed: nothing is queued before it. */
     private long now;
     private long seq;
-    private final double viewsPerMs;
+    /** Event time from which the density is eventsPerSimulatedSecond (before it: the backfill's). */
+    private final long denseFrom;
+    /** Length of the quiet spell between the backfill and denseFrom (0 without a backfill). */
+    private final long quietBeforeDense;
+    private final double eventsPerMs;
+    private final double backfillEventsPerMs;
     private long viewCount;
     private long engagementCount;
     private long clickCount;
@@ -105,7 +123,16 @@ public final class Generator implements Iterator<GeneratedRecord> {
 
     public Generator(GeneratorSettings settings) {
         settings.validate();
-        this.startTs = settings.liveClock ? System.currentTimeMillis() : settings.startTs;
+        long wallClock = System.currentTimeMillis();
+        this.quietBeforeDense = settings.backfillMs == 0 ? 0 : QUIET_BEFORE_DENSE;
+        if (settings.liveClock) {
+            this.denseFrom = wallClock;
+            this.startTs = settings.backfillMs == 0 ? wallClock
+                    : (wallClock - quietBeforeDense - settings.backfillMs) / HOUR * HOUR;
+        } else {
+            this.startTs = settings.startTs;
+            this.denseFrom = settings.startTs + settings.backfillMs + quietBeforeDense;
+        }
         this.settings = settings.copy();
         this.settings.startTs = startTs;
         this.now = startTs;
@@ -115,10 +142,10 @@ public final class Generator implements Iterator<GeneratedRecord> {
         this.program = new CommissionProgram(catalog, draw);
         this.userIds = new String[settings.users];
         for (int i = 0; i < userIds.length; i++) userIds[i] = Ids.user(i);
-        double eventsPerMs = settings.eventsPerSimulatedSecond / SECOND;
-        this.viewsPerMs = eventsPerMs / EVENTS_PER_VIEW;
+        this.eventsPerMs = settings.eventsPerSimulatedSecond / SECOND;
+        this.backfillEventsPerMs = settings.backfillEventsPerSimulatedSecond / SECOND;
         referenceData();
-        startDrivers(eventsPerMs);
+        startDrivers();
         if (cast != null) scheduleScenarios();
     }
 
@@ -191,7 +218,13 @@ public final class Generator implements Iterator<GeneratedRecord> {
 
     /** Emits a record of event time ts, up to disorderMs late. */
     private void emit(Stream stream, Object record, long ts) {
+        if (quiet(ts) && stream.isActivity()) return;
         queue.add(new Entry(jittered(ts), seq++, GeneratedRecord.of(stream, record, ts), null, false));
+    }
+
+    /** In the quiet spell before dense traffic: no activity at all, not even follow-ups of earlier clicks. */
+    private boolean quiet(long ts) {
+        return ts < denseFrom && ts >= denseFrom - quietBeforeDense;
     }
 
     private long jittered(long ts) {
@@ -218,7 +251,12 @@ public final class Generator implements Iterator<GeneratedRecord> {
         }
 
         private void schedule() {
-            next += draw.exponential(1 / rate.perMs((long) next));
+            double perMs = rate.perMs((long) next);
+            if (perMs > 0) next += draw.exponential(1 / perMs);
+            if (perMs <= 0 || rate.perMs((long) next) <= 0) {
+                // A quiet spell (there is one, just before the dense traffic): resume where it ends.
+                next = Math.max(next, denseFrom) + draw.exponential(1 / rate.perMs(denseFrom));
+            }
             at((long) next, this);
         }
     }
@@ -255,13 +293,39 @@ public final class Generator implements Iterator<GeneratedRecord> {
         queue.add(new Entry(startTs, seq++, GeneratedRecord.of(stream, record, startTs), null, false));
     }
 
-    private void startDrivers(double eventsPerMs) {
-        poisson(t -> viewsPerMs, this::view);
-        poisson(t -> eventsPerMs * ORGANIC_ORDER_SHARE, this::organicOrder);
-        poisson(t -> eventsPerMs * SPEND_SHARE, this::spend);
-        poisson(t -> Math.max(MIN_REFERENCE_CHANGES_PER_MS, eventsPerMs * REFERENCE_CHANGE_SHARE),
+    /**
+     * Events (all streams) per simulated ms at ts: the backfill's density before denseFrom, except for a quiet
+     * spell just before it (none at all), so that baselines of the sparse history (the viral-spike rule's 30
+     * minutes) are forgotten before the dense traffic starts and its density is not taken for a spike everywhere.
+     */
+    private double eventsPerMs(long ts) {
+        if (ts >= denseFrom) return eventsPerMs;
+        return ts < denseFrom - quietBeforeDense ? backfillEventsPerMs : 0;
+    }
+
+    private double viewsPerMs(long ts) {
+        return eventsPerMs(ts) / EVENTS_PER_VIEW;
+    }
+
+    private void startDrivers() {
+        poisson(this::viewsPerMs, this::view);
+        poisson(t -> eventsPerMs(t) * ORGANIC_ORDER_SHARE, this::organicOrder);
+        poisson(t -> eventsPerMs(t) * SPEND_SHARE, this::spend);
+        poisson(t -> Math.max(MIN_REFERENCE_CHANGES_PER_MS, eventsPerMs(t) * REFERENCE_CHANGE_SHARE),
                 this::referenceChange);
-        if (settings.invalid > 0) poisson(t -> eventsPerMs * settings.invalid, this::invalidLine);
+        if (settings.invalid > 0) poisson(t -> eventsPerMs(t) * settings.invalid, this::invalidLine);
+    }
+
+    /** Runs body at exponential gaps of the given mean from {@code from} until {@code until}. */
+    private void every(long from, long until, long meanGapMs, Action body) {
+        at(from, new Action() {
+            @Override
+            public void run(long t) {
+                if (t >= until) return;
+                body.run(t);
+                at(t + (long) draw.exponential(meanGapMs), this);
+            }
+        });
     }
 
     /** Starts a Poisson process of the given rate (per ms, may vary with time) from startTs. */
@@ -270,13 +334,18 @@ public final class Generator implements Iterator<GeneratedRecord> {
     }
 
     private void scheduleScenarios() {
-        double viralBase = Math.max(viewsPerMs * VIRAL_BASE_SHARE,
-                Math.min(1.0 / SECOND, viewsPerMs * VIRAL_MAX_SHARE));
         Catalog.Content viral = catalog.contents[cast.viralContent];
-        poisson(t -> isViral(t) ? viralBase * Scenarios.VIRAL_FACTOR : viralBase,
+        poisson(t -> isViral(t) ? viralBase(t) * Scenarios.VIRAL_FACTOR : viralBase(t),
                 t -> watch(t, viral, randomUser(), false));
         at(startTs + Scenarios.MICRO_TO_MID, t -> grow(cast.microCrossing, Scenarios.MICRO_AFTER, t));
         at(startTs + Scenarios.MACRO_TO_MEGA, t -> grow(cast.macroCrossing, Scenarios.MACRO_AFTER, t));
+        // However sparse the traffic, shoppers keep clicking the deals of the stories, so the rules that need
+        // clicks in every window (stock-out, CPA's minimum sample) see one streak, not a flicker.
+        Catalog.Content pushing = catalog.contents[cast.viralContent];
+        every(startTs + Scenarios.SOLD_OUT, startTs + Scenarios.RESTOCK, SOLD_OUT_CLICK_EVERY_MS,
+                t -> promotedClick(t, pushing, cast.pushedProduct));
+        clickFloor(catalog.creators[cast.cpaCreator], CPA_CLICK_EVERY_MS);
+        clickFloor(catalog.creators[cast.brokenLinkCreator], BROKEN_LINK_CLICK_EVERY_MS);
         at(startTs + Scenarios.SOLD_OUT, t -> {
             Catalog.Item pushed = catalog.items[cast.pushedProduct];
             pushed.stock = 0;
@@ -292,6 +361,12 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private boolean linkBroken(Catalog.Content content, long ts) {
         return cast != null && content.creator == cast.brokenLinkCreator && ts >= startTs + Scenarios.BROKEN_LINK_START
                 && ts < startTs + Scenarios.BROKEN_LINK_END;
+    }
+
+    /** The viral content's own views per ms outside the surge. */
+    private double viralBase(long ts) {
+        double views = viewsPerMs(ts);
+        return Math.max(views * VIRAL_BASE_SHARE, Math.min(1.0 / SECOND, views * VIRAL_MAX_SHARE));
     }
 
     private boolean isViral(long ts) {
@@ -336,6 +411,22 @@ public final class Generator implements Iterator<GeneratedRecord> {
             int merchant = catalog.items[product].merchant;
             at(t + draw.logUniform(5 * MINUTE, 20 * HOUR), o -> order(o, user, merchant, product));
         }
+    }
+
+    /** Clicks on the creator's deals at least every meanGapMs on average, except in a quiet spell. */
+    private void clickFloor(Catalog.Influencer creator, long meanGapMs) {
+        poisson(t -> eventsPerMs(t) > 0 ? 1.0 / meanGapMs : 0, t -> {
+            Catalog.Content deal = catalog.contents[creator.contents[draw.index(creator.contents.length)]];
+            if (deal.hasProducts()) promotedClick(t, deal, deal.products[draw.index(deal.products.length)]);
+        });
+    }
+
+    /** A shopper who watches the content and clicks the product: a click (and maybe an order) for sure. */
+    private void promotedClick(long t, Catalog.Content content, int product) {
+        String user = randomUser();
+        emit(Stream.VIEWS, new View("v-" + (++viewCount), t, user, content.creatorId, content.id, content.type,
+                content.format.wire(), content.productIds), t);
+        click(t + SECOND + (long) draw.exponential(10 * SECOND), content, user, product, false);
     }
 
     private void engage(long t, Catalog.Content content, String user) {
@@ -422,6 +513,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
      * same merchant. Out-of-stock products cannot be bought: without the anchor in stock the sale is lost.
      */
     private void order(long t, String user, int merchant, int anchor) {
+        if (quiet(t)) return; // the shop is closed: no sale, no stock taken
         Catalog.Item wanted = catalog.items[anchor];
         if (wanted.stock <= 0) return;
         Catalog.Merchant m = catalog.merchants[merchant];

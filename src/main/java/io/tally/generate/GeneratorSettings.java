@@ -28,6 +28,18 @@ public class GeneratorSettings {
     /** Approximate density of event time: events (all streams) per simulated second. */
     public double eventsPerSimulatedSecond = 2_000;
 
+    /**
+     * Sparse simulated history before the dense traffic: for this long from the start, the density is
+     * {@link #backfillEventsPerSimulatedSecond}; a quiet spell of 13 hours follows (nothing but follow-ups of
+     * earlier clicks), then the density is {@link #eventsPerSimulatedSecond}. With {@link #liveClock} the clock
+     * starts that long before the wall clock (rounded down to the hour, so the scenarios meet whole windows) and the
+     * history goes out as fast as the broker takes it: {@code tally local} shows every scenario's alerts within
+     * minutes. 0: no history.
+     */
+    public long backfillMs = 0;
+    /** Density of event time during the backfill: sparse, so that hours of history are sent in seconds. */
+    public double backfillEventsPerSimulatedSecond = 5;
+
     /** Share of events re-sent exactly (same eventId, same ts) shortly after the original. */
     public double duplicates = 0.002;
     /** Share of raw lines that are malformed JSON, miss a required field or hold a value out of its domain. */
@@ -54,6 +66,17 @@ public class GeneratorSettings {
         return s;
     }
 
+    /**
+     * {@link #live} after {@code backfillMs} of sparse simulated history (see {@link #backfillMs}), sent first and
+     * at once, so the default alert rules' scenarios (the last one ends 17 h after the start) play out within
+     * minutes of wall time.
+     */
+    public static GeneratorSettings live(double eventsPerSecond, long backfillMs) {
+        GeneratorSettings s = live(eventsPerSecond);
+        s.backfillMs = backfillMs;
+        return s;
+    }
+
     public GeneratorSettings copy() {
         GeneratorSettings s = new GeneratorSettings();
         s.seed = seed;
@@ -65,6 +88,8 @@ public class GeneratorSettings {
         s.users = users;
         s.contentsPerCreator = contentsPerCreator;
         s.eventsPerSimulatedSecond = eventsPerSimulatedSecond;
+        s.backfillMs = backfillMs;
+        s.backfillEventsPerSimulatedSecond = backfillEventsPerSimulatedSecond;
         s.duplicates = duplicates;
         s.invalid = invalid;
         s.disorderMs = disorderMs;
@@ -85,6 +110,9 @@ public class GeneratorSettings {
         require(contentsPerCreator >= 1 && contentsPerCreator <= 99, "contentsPerCreator must be in [1, 99]");
         require(eventsPerSimulatedSecond >= 1 && eventsPerSimulatedSecond <= 1_000_000,
                 "eventsPerSimulatedSecond must be in [1, 1000000]");
+        require(backfillMs >= 0 && backfillMs <= 30L * 24 * 3_600_000, "backfillMs must be in [0, 30 days]");
+        require(backfillEventsPerSimulatedSecond >= 0.1 && backfillEventsPerSimulatedSecond <= 1_000_000,
+                "backfillEventsPerSimulatedSecond must be in [0.1, 1000000]");
         require(duplicates >= 0 && duplicates <= 0.5, "duplicates must be in [0, 0.5]");
         require(invalid >= 0 && invalid <= 0.5, "invalid must be in [0, 0.5]");
         require(disorderMs >= 0 && disorderMs < WATERMARK_BOUND_MS,
@@ -100,7 +128,8 @@ public class GeneratorSettings {
         return "GeneratorSettings{seed=" + seed + " startTs=" + startTs + (liveClock ? " liveClock" : "")
                 + " merchants=" + merchants + " productsPerMerchant=" + productsPerMerchant + " creators=" + creators
                 + " users=" + users + " contentsPerCreator=" + contentsPerCreator + " eventsPerSimulatedSecond="
-                + eventsPerSimulatedSecond + " duplicates=" + duplicates + " invalid=" + invalid + " disorderMs="
+                + eventsPerSimulatedSecond + (backfillMs > 0 ? " backfillMs=" + backfillMs
+                + " backfillEventsPerSimulatedSecond=" + backfillEventsPerSimulatedSecond : "") + " duplicates=" + duplicates + " invalid=" + invalid + " disorderMs="
                 + disorderMs + " scenarios=" + scenarios + " alertRules=" + alertRules + "}";
     }
 }

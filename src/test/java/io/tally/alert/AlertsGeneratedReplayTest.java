@@ -25,21 +25,29 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The four default rules of jobs/alerts.yaml on generated data: 19 simulated hours (sparse, so the replay stays
- * quick) hold a viral content, a product running out of stock while clicked, a creator whose cost per acquisition
- * exceeds margin, and a creator whose conversion drops; each rule fires and resolves, once per streak.
+ * The four default rules of jobs/alerts.yaml on what {@code tally local} generates: 19 sparse simulated hours hold a
+ * viral content, a product running out of stock while clicked, a creator whose cost per acquisition exceeds margin
+ * and a creator whose conversion drops; a quiet spell and two hours of dense traffic follow. Each rule fires and
+ * resolves, once per streak.
  */
 class AlertsGeneratedReplayTest {
     @TempDir
     static Path dir;
 
     static final List<JsonNode> ALERTS = new ArrayList<>();
+    /** The sparse history: 19 hours from the generator's start. */
+    static long HISTORY_END;
 
     @BeforeAll
     static void replay() throws Exception {
+        // What `tally local` sends: 19 sparse hours of history, a quiet spell, then dense traffic.
         GeneratorSettings settings = new GeneratorSettings();
-        settings.eventsPerSimulatedSecond = 5;
-        FileOutput.write(new Generator(settings), dir.resolve("in"), Duration.ofHours(19));
+        settings.backfillMs = Duration.ofHours(19).toMillis();
+        settings.backfillEventsPerSimulatedSecond = 5;
+        settings.eventsPerSimulatedSecond = 200;
+        Generator generator = new Generator(settings);
+        HISTORY_END = generator.startTs() + settings.backfillMs;
+        FileOutput.write(generator, dir.resolve("in"), Duration.ofHours(19 + 13 + 2));
         TallyConfig config = ConfigLoader.load(Path.of("jobs/alerts.yaml"));
         Replay.run(dir.resolve("in"), dir.resolve("out"), config, 2);
         ObjectMapper json = new ObjectMapper();
@@ -54,6 +62,35 @@ class AlertsGeneratedReplayTest {
             if (a.get("ruleId").asText().equals(ruleId)) states.add(a.get("state").asText());
         }
         assertThat(states).as(ruleId).contains("FIRING", "RESOLVED");
+    }
+
+    /**
+     * Each story makes its rule fire once for its actor (seed 42's cast) and resolve once when it ends, without
+     * flicker in the sparse history; the sudden dense traffic after the quiet spell is not taken for a viral spike
+     * or a conversion drop anywhere.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"viral-spike|ct-0031-01", "stock-out-while-promoted|p-001-001",
+            "cpa-above-margin|c-0003", "conversion-drop|c-0001"})
+    void eachStoryIsOneStreak(String ruleAndKey) {
+        String[] parts = ruleAndKey.split("\\|");
+        List<String> states = new ArrayList<>();
+        for (JsonNode a : ALERTS) {
+            if (a.get("ruleId").asText().equals(parts[0]) && a.get("key").asText().equals(parts[1])
+                    && a.get("windowStart").asLong() <= HISTORY_END) {
+                states.add(a.get("state").asText());
+            }
+        }
+        assertThat(states).as(ruleAndKey).containsExactly("FIRING", "RESOLVED");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"viral-spike|ct-0031-01", "conversion-drop|c-0001"})
+    void onlyTheStoryTriggersBaselineRules(String ruleAndKey) {
+        String[] parts = ruleAndKey.split("\\|");
+        for (JsonNode a : ALERTS) {
+            if (a.get("ruleId").asText().equals(parts[0])) assertThat(a.get("key").asText()).isEqualTo(parts[1]);
+        }
     }
 
     @Test
