@@ -17,6 +17,9 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -29,7 +32,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,9 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private static final Comparator<Order> BY_ORDER_ID = Comparator.comparing(o -> o.orderId);
 
     private final AttributionSettings settings;
+    /** Granularity of the timers that drop expired touches and customers ({@link #pruneAt}). */
+    static final long PRUNE_GRANULARITY_MS = 3_600_000;
+
     private final long clickWindowMs;
     private final long viewWindowMs;
     private final long halfLifeMs;
@@ -75,6 +80,10 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private transient MapState<Long, List<Order>> pendingOrders;
     /** ts of this user's latest order at each merchant (for newCustomer). */
     private transient MapState<String, Long> lastOrderAt;
+    /** What each prune timer drops, by the timer's time. */
+    private transient MapState<Long, Expiring> expiring;
+    /** The latest prune timer: when it fires, everything of this user has expired. */
+    private transient ValueState<Long> lastPruneAt;
 
     /** ruleIds by merchant, derived from the broadcast rules; rebuilt after a restore. */
     private transient Map<String, Set<String>> rulesByMerchant;
@@ -99,6 +108,9 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         pendingOrders = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending-orders", Types.LONG, Types.LIST(TypeInformation.of(Order.class))));
         lastOrderAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-order-at", Types.STRING, Types.LONG));
+        expiring = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "expiring", Types.LONG, TypeInformation.of(Expiring.class)));
+        lastPruneAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-prune-at", Types.LONG));
         linesByTouch = new HashMap<>();
         for (Touch t : Touch.values()) {
             linesByTouch.put(t, getRuntimeContext().getMetricGroup().addGroup("attributedLines").counter(t.name()));
@@ -143,15 +155,20 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         if (activity.click != null) {
             Click c = activity.click;
             clicks.put(c.productId, withTouch(clicks.get(c.productId), TouchPoint.of(c)));
-            ctx.timerService().registerEventTimeTimer(c.ts + clickWindowMs);
+            Expiring e = expiringAt(pruneAt(c.ts + clickWindowMs), ctx.timerService());
+            Expiring.addOnce(e.clickProducts, c.productId);
+            expiring.put(pruneAt(c.ts + clickWindowMs), e);
         } else if (activity.view != null) {
             View v = activity.view;
             if (v.productIds == null || v.productIds.length == 0) return; // nothing it could be credited for
             TouchPoint touch = TouchPoint.of(v);
+            long at = pruneAt(v.ts + viewWindowMs);
+            Expiring e = expiringAt(at, ctx.timerService());
             for (String productId : v.productIds) {
                 views.put(productId, withTouch(views.get(productId), touch));
+                Expiring.addOnce(e.viewProducts, productId);
             }
-            ctx.timerService().registerEventTimeTimer(v.ts + viewWindowMs);
+            expiring.put(at, e);
         } else {
             Order o = activity.order;
             List<Order> atTs = pendingOrders.get(o.ts);
@@ -160,6 +177,16 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
             pendingOrders.put(o.ts, updated);
             ctx.timerService().registerEventTimeTimer(o.ts);
         }
+    }
+
+    /**
+     * When to drop what expires at {@code expiry}: at the next whole hour. Pruning only bounds state (orders read
+     * their touches through the window bounds, not through pruning), and a user's touches of one hour share a
+     * timer (a key's timers at the same time are one timer): one state sweep per user and hour, not per event.
+     */
+    static long pruneAt(long expiry) {
+        long rest = Math.floorMod(expiry, PRUNE_GRANULARITY_MS);
+        return rest == 0 ? expiry : expiry - rest + PRUNE_GRANULARITY_MS;
     }
 
     private static List<TouchPoint> withTouch(List<TouchPoint> touches, TouchPoint touch) {
@@ -182,43 +209,46 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
             }
         }
         // Every later order has ts > time: drop what no such order can use.
-        prune(clicks, time - clickWindowMs);
-        prune(views, time - viewWindowMs);
-        Iterator<Map.Entry<String, Long>> it = lastOrderAt.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue() <= time - customerHorizonMs) it.remove();
+        Expiring due = expiring.get(time);
+        if (due == null) return;
+        expiring.remove(time);
+        Long last = lastPruneAt.value();
+        if (last != null && last == time) {
+            // The latest prune: everything this user had has expired (orders were attributed at their own ts).
+            clicks.clear();
+            views.clear();
+            lastOrderAt.clear();
+            expiring.clear();
+            lastPruneAt.clear();
+            return;
         }
-        clearIfEmpty(lastOrderAt);
+        for (String productId : due.clickProducts) prune(clicks, productId, time - clickWindowMs);
+        for (String productId : due.viewProducts) prune(views, productId, time - viewWindowMs);
+        for (String merchantId : due.merchants) {
+            Long at = lastOrderAt.get(merchantId);
+            if (at != null && at <= time - customerHorizonMs) lastOrderAt.remove(merchantId);
+        }
     }
 
-    /**
-     * Fix: removing the last entry through a MapState's iterator leaves an empty map behind on the heap state backend,
-     * one per user ever seen; clearing the state drops it, so idle users hold no state.
-     */
-    private static void clearIfEmpty(MapState<?, ?> state) throws Exception {
-        if (state.isEmpty()) state.clear();
+    /** The prune entry of a timer at {@code at}, registering the timer (once per time and user). */
+    private Expiring expiringAt(long at, TimerService timers) throws Exception {
+        Expiring e = expiring.get(at);
+        if (e != null) return e;
+        timers.registerEventTimeTimer(at);
+        Long last = lastPruneAt.value();
+        if (last == null || at > last) lastPruneAt.update(at);
+        return new Expiring();
     }
 
-    /** Removes touches at or before {@code notAfter}. */
-    private static void prune(MapState<String, List<TouchPoint>> touches, long notAfter) throws Exception {
-        Iterator<Map.Entry<String, List<TouchPoint>>> it = touches.iterator();
-        List<Map.Entry<String, List<TouchPoint>>> shortened = null;
-        while (it.hasNext()) {
-            Map.Entry<String, List<TouchPoint>> e = it.next();
-            List<TouchPoint> list = e.getValue();
-            int keepFrom = 0;
-            while (keepFrom < list.size() && list.get(keepFrom).ts <= notAfter) keepFrom++;
-            if (keepFrom == list.size()) {
-                it.remove();
-            } else if (keepFrom > 0) {
-                if (shortened == null) shortened = new ArrayList<>();
-                shortened.add(Map.entry(e.getKey(), new ArrayList<>(list.subList(keepFrom, list.size()))));
-            }
-        }
-        if (shortened != null) {
-            for (Map.Entry<String, List<TouchPoint>> e : shortened) touches.put(e.getKey(), e.getValue());
-        }
-        clearIfEmpty(touches);
+    /** Removes the product's touches at or before {@code notAfter}. */
+    private static void prune(MapState<String, List<TouchPoint>> touches, String productId, long notAfter)
+            throws Exception {
+        List<TouchPoint> list = touches.get(productId);
+        if (list == null) return;
+        int keepFrom = 0;
+        while (keepFrom < list.size() && list.get(keepFrom).ts <= notAfter) keepFrom++;
+        if (keepFrom == list.size()) touches.remove(productId);
+        else if (keepFrom > 0) touches.put(productId, new ArrayList<>(list.subList(keepFrom, list.size())));
     }
 
     // ---- attribution of one order ----
@@ -228,7 +258,10 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         Long previous = lastOrderAt.get(order.merchantId);
         boolean newCustomer = previous == null || previous < t - customerHorizonMs;
         lastOrderAt.put(order.merchantId, t);
-        ctx.timerService().registerEventTimeTimer(t + customerHorizonMs);
+        long at = pruneAt(t + customerHorizonMs);
+        Expiring e = expiringAt(at, ctx.timerService());
+        Expiring.addOnce(e.merchants, order.merchantId);
+        expiring.put(at, e);
 
         ReadOnlyBroadcastState<String, List<CommissionRule>> rules = ctx.getBroadcastState(RULES);
         ReadOnlyBroadcastState<String, List<Product>> products = ctx.getBroadcastState(PRODUCTS);

@@ -9,6 +9,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -36,19 +37,29 @@ public final class KafkaIo {
      * fails on a record: bytes and coordinates go downstream, parsing happens in {@link ParseFunction}.
      */
     public static DataStream<RawRecord> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream) {
+        return source(env, config, stream, false);
+    }
+
+    /**
+     * As {@link #source(StreamExecutionEnvironment, TallyConfig, Stream)}; {@code bounded}: stops at the offsets
+     * the topic had when the job started (the benchmark's runs over preloaded topics end on their own).
+     */
+    public static DataStream<RawRecord> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream,
+                                               boolean bounded) {
         String topic = config.topic(stream);
         Properties props = ConfigLoader.kafkaClientProperties(config);
         props.setProperty("isolation.level", "read_committed");
         props.setProperty("partition.discovery.interval.ms", "60000");
         OffsetResetStrategy reset = "latest".equals(config.kafka.startingOffsets)
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setProperties(props)
                 .setTopics(topic)
                 .setGroupId(config.kafka.groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
+                .setDeserializer(new RawRecordDeserializer());
+        if (bounded) builder.setBounded(OffsetsInitializer.latest());
+        KafkaSource<RawRecord> source = builder.build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + topic)
                 .uid("source-" + stream.wireName());
     }

@@ -1,0 +1,132 @@
+package io.tally.bench;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Flink MiniCluster for every phase of the benchmark, so that each job meets the same warm JVM, slots and
+ * memory. Jobs are submitted as graphs and timed from the cluster's own records: when their last task started
+ * running and when the job finished (after its final checkpoint committed the sinks' last transactions).
+ */
+final class BenchCluster implements AutoCloseable {
+    private final MiniCluster cluster;
+
+    BenchCluster(int slots) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
+        conf.setString("metrics.reporter.bench.factory.class", SourceRecords.class.getName());
+        conf.setString("metrics.reporter.bench.interval", "1 h"); // it is read, not scheduled
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+    }
+
+    JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
+        return cluster.submitJob(env.getStreamGraph()).get(1, TimeUnit.MINUTES).getJobID();
+    }
+
+    /**
+     * Waits for a bounded job to end; fails with the job's own error. Once its sources have emitted all
+     * {@code inputRecords}, checkpoints are triggered (every second until the job ends): the sinks commit their
+     * last transaction on one taken after the sources finished, and the job does not idle until the next
+     * periodic checkpoint.
+     */
+    Timing awaitFinished(JobID job, long inputRecords, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<JobResult> done = cluster.requestJobResult(job);
+        long lastTrigger = 0;
+        while (!done.isDone() && System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastTrigger > 1_000_000_000L && SourceRecords.of(job.toHexString()) >= inputRecords) {
+                cluster.triggerCheckpoint(job, CheckpointType.DEFAULT).exceptionally(e -> -1L);
+                lastTrigger = System.nanoTime();
+            }
+            try {
+                done.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+                // poll the sources again
+            }
+        }
+        JobResult result = done.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        if (!result.isSuccess()) {
+            Throwable cause = result.getSerializedThrowable().map(t -> (Throwable) t).orElse(null);
+            throw new IllegalStateException("benchmark job " + job + " failed: " + result.getApplicationStatus(), cause);
+        }
+        AccessExecutionGraph graph = cluster.getExecutionGraph(job).get(1, TimeUnit.MINUTES);
+        long allRunning = 0;
+        for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
+            allRunning = Math.max(allRunning, v.getCurrentExecutionAttempt().getStateTimestamp(ExecutionState.RUNNING));
+        }
+        return new Timing(allRunning, graph.getStatusTimestamp(JobStatus.FINISHED), largestCheckpoint(graph));
+    }
+
+    /** Full size of the job's largest completed checkpoint so far (0 if none). */
+    long largestCheckpointBytes(JobID job) throws Exception {
+        return largestCheckpoint(cluster.getExecutionGraph(job).get(1, TimeUnit.MINUTES));
+    }
+
+    private static long largestCheckpoint(AccessExecutionGraph graph) {
+        if (graph.getCheckpointStatsSnapshot() == null) return 0;
+        long largest = 0;
+        for (AbstractCheckpointStats c : graph.getCheckpointStatsSnapshot().getHistory().getCheckpoints()) {
+            if (c.getStatus() == CheckpointStatsStatus.COMPLETED) largest = Math.max(largest, c.getStateSize());
+        }
+        return largest;
+    }
+
+    /** Takes a full checkpoint now and returns its full state size in bytes. */
+    long checkpointBytes(JobID job) throws Exception {
+        long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(5, TimeUnit.MINUTES);
+        AccessExecutionGraph graph = cluster.getExecutionGraph(job).get(1, TimeUnit.MINUTES);
+        AbstractCheckpointStats stats = graph.getCheckpointStatsSnapshot().getHistory().getCheckpointById(id);
+        if (!(stats instanceof CompletedCheckpointStats)) {
+            throw new IllegalStateException("checkpoint " + id + " of " + job + " did not complete: " + stats);
+        }
+        return stats.getStateSize();
+    }
+
+    void cancel(JobID job) throws Exception {
+        cluster.cancelJob(job).get(1, TimeUnit.MINUTES);
+        cluster.requestJobResult(job).get(1, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+
+    /** When a bounded job's tasks were all running, when it finished, and its largest checkpoint. */
+    record Timing(long runningMs, long finishedMs, long largestCheckpointBytes) {
+        double seconds() {
+            return (finishedMs - runningMs) / 1000.0;
+        }
+
+        double perSecond(long records) {
+            return records / seconds();
+        }
+    }
+}

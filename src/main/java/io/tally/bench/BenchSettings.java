@@ -1,0 +1,33 @@
+package io.tally.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What a benchmark run does, with its defaults in one place. */
+public final class BenchSettings {
+    /** Generated input records preloaded for the throughput phases. */
+    public long events = 2_000_000;
+    public int parallelism = 2;
+    /** Partitions of every topic. */
+    public int partitions = 2;
+    public long seed = 42;
+    /** Rate of the latency phase; 0: a tenth of the measured Tally throughput. */
+    public double latencyRate = 0;
+    public Duration latencyWarmUp = Duration.ofSeconds(10);
+    public Duration latencyMeasure = Duration.ofSeconds(40);
+    /** Simulated days after which the state-growth phase measures the state (the last is its length). */
+    public int[] stateDays = {1, 2, 4, 8};
+    /** Density of the state-growth traffic: events per simulated second. */
+    public double stateEventsPerSimulatedSecond = 1.5;
+    /** Checkpoint interval of the throughput phases (as deployed: jobs/*.yaml has 30 s). */
+    public Duration checkpointInterval = Duration.ofSeconds(10);
+    /** Which of Tally's jobs the throughput phase runs: all (as {@code local}), attribution, or kpis over the
+     *  attributions topic is not possible from inputs alone, so all or attribution. */
+    public io.tally.pipeline.Job tallyJob = io.tally.pipeline.Job.ALL;
+    /** Phases to skip: passthrough, tally, sql, latency, state. */
+    public java.util.Set<String> skip = new java.util.HashSet<>();
+    /** Record the Tally throughput phase with Java Flight Recorder into this file. */
+    public Path jfr;
+    /** Broker data and checkpoints; a temporary directory when null. */
+    public Path workDir;
+}

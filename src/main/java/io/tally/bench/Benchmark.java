@@ -1,0 +1,231 @@
+package io.tally.bench;
+
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
+import io.tally.generate.Generator;
+import io.tally.generate.GeneratorSettings;
+import io.tally.io.KafkaIo;
+import io.tally.io.KafkaSinks;
+import io.tally.local.EmbeddedKafka;
+import io.tally.local.Topics;
+import io.tally.pipeline.Environments;
+import io.tally.pipeline.Job;
+import io.tally.pipeline.TallyPipeline;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One benchmark run on this machine: an in-process Kafka broker and one Flink MiniCluster shared by every phase.
+ * <ol>
+ *   <li>N generated records are preloaded into the input topics.</li>
+ *   <li>Throughput, each job reading all of them with bounded sources, RocksDB and checkpoints, exactly-once sinks:
+ *       the passthrough floor, Tally's whole pipeline, and the same logic in Flink SQL.</li>
+ *   <li>Latency at a fixed rate, live traffic into fresh topics, Tally as in {@code run}.</li>
+ *   <li>State growth over simulated days, with horizons short enough to expire within the run.</li>
+ * </ol>
+ */
+public final class Benchmark {
+    private static final String INPUT = "bench.in.";
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+
+    private final BenchSettings settings;
+    private final TallyConfig base;
+    private final PrintStream log;
+
+    public Benchmark(BenchSettings settings, TallyConfig base, PrintStream log) {
+        this.settings = settings;
+        this.base = base;
+        this.log = log;
+    }
+
+    public BenchReport run() throws Exception {
+        BenchReport report = new BenchReport();
+        report.events = settings.events;
+        report.parallelism = settings.parallelism;
+        Path work = settings.workDir != null ? settings.workDir : Files.createTempDirectory("tally-bench");
+        report.details.put("machine", Map.of(
+                "cores", Runtime.getRuntime().availableProcessors(),
+                "maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024),
+                "java", System.getProperty("java.version"),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(work.resolve("kafka")).start();
+             BenchCluster cluster = new BenchCluster(settings.parallelism);
+             HeapSampler heap = new HeapSampler()) {
+            String bootstrap = kafka.bootstrapServers();
+            String checkpoints = work.resolve("checkpoints").toUri().toString();
+
+            // ---- preload ----
+            TallyConfig inputs = BenchConfigs.phase(base, "preload", bootstrap, INPUT, checkpoints);
+            createTopics(kafka, inputs, true);
+            GeneratorSettings data = new GeneratorSettings();
+            data.seed = settings.seed;
+            long t0 = System.nanoTime();
+            Map<Stream, Long> counts = Preload.send(new Preload.Feed(new Generator(data)), inputs, settings.events,
+                    Long.MAX_VALUE);
+            log.printf("bench: preloaded %,d records in %.1f s%n", Preload.total(counts), seconds(t0));
+            report.details.put("inputRecords", counts);
+
+            // ---- throughput ----
+            if (!settings.skip.contains("passthrough")) {
+                TallyConfig c = throughputPhase("passthrough", bootstrap, checkpoints);
+                createTopic(kafka, "bench.passthrough");
+                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                Passthrough.build(env, c, "bench.passthrough");
+                BenchCluster.Timing t = timed(cluster, env, c.job.name, settings.events);
+                report.passthroughEventsPerSec = t.perSecond(settings.events);
+                report.details.put("passthroughSeconds", t.seconds());
+                log.printf("bench: passthrough %,.0f records/s (%.1f s)%n", report.passthroughEventsPerSec, t.seconds());
+            }
+            if (!settings.skip.contains("tally")) {
+                TallyConfig c = throughputPhase("tally", bootstrap, checkpoints);
+                for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench.tally." + s.wireName());
+                createTopics(kafka, c, false);
+                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                TallyPipeline.build(settings.tallyJob, s -> KafkaIo.source(env, c, s, true), c, true)
+                        .writeTo(new KafkaSinks(c));
+                heap.reset();
+                Recording jfr = startJfr();
+                BenchCluster.Timing t = timed(cluster, env, c.job.name, settings.events);
+                stopJfr(jfr);
+                report.peakHeapMb = heap.peakMb();
+                report.tallyEventsPerSec = t.perSecond(settings.events);
+                report.checkpointBytes = t.largestCheckpointBytes();
+                report.details.put("tallySeconds", t.seconds());
+                log.printf("bench: tally %,.0f records/s (%.1f s), peak heap %.0f MB, checkpoint %,d bytes%n",
+                        report.tallyEventsPerSec, t.seconds(), report.peakHeapMb, report.checkpointBytes);
+            }
+            if (!settings.skip.contains("sql")) {
+                TallyConfig c = throughputPhase("sql", bootstrap, checkpoints);
+                createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC);
+                createTopic(kafka, SqlRun.KPIS_TOPIC);
+                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                long read = SqlRun.build(env, c);
+                long records = 0;
+                for (Stream s : SqlRun.INPUTS) records += counts.getOrDefault(s, 0L);
+                BenchCluster.Timing t = timed(cluster, env, c.job.name, records);
+                report.sqlEventsPerSec = t.perSecond(records);
+                report.details.put("sqlSeconds", t.seconds());
+                report.details.put("sqlInputRecords", records);
+                log.printf("bench: sql %,.0f records/s (%.1f s over %,d records of %d topics)%n",
+                        report.sqlEventsPerSec, t.seconds(), records, read);
+            }
+
+            // ---- latency ----
+            if (!settings.skip.contains("latency")) {
+                double rate = settings.latencyRate > 0 ? settings.latencyRate
+                        : Math.max(500, Math.ceil(report.tallyEventsPerSec / 10 / 100) * 100);
+                TallyConfig c = LatencyPhase.config(base, bootstrap, checkpoints);
+                createTopics(kafka, c, true);
+                createTopics(kafka, c, false);
+                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                TallyPipeline.build(Job.ALL, s -> KafkaIo.source(env, c, s), c, true).writeTo(new KafkaSinks(c));
+                JobID job = cluster.submit(env, c.job.name);
+                LatencyProbe.Result r = LatencyProbe.run(c, LatencyPhase.traffic(settings.seed, rate),
+                        rate, settings.latencyWarmUp, settings.latencyMeasure);
+                cluster.cancel(job);
+                report.latencyRateEventsPerSec = rate;
+                report.latencyP50Ms = LatencyProbe.quantile(r.attribution(), 0.50);
+                report.latencyP99Ms = LatencyProbe.quantile(r.attribution(), 0.99);
+                report.details.put("latency", Map.of(
+                        "samples", r.attribution().size(),
+                        "recordsSent", r.sent(),
+                        "kpiFinal1mP50Ms", LatencyProbe.quantile(r.kpiFinal(), 0.50),
+                        "kpiFinal1mP99Ms", LatencyProbe.quantile(r.kpiFinal(), 0.99),
+                        "profile", LatencyPhase.describe(c)));
+                log.printf("bench: latency at %,.0f records/s: p50 %.0f ms, p99 %.0f ms (%d orders); final 1m KPI"
+                                + " p50 %.0f ms after the window ends%n", rate, report.latencyP50Ms,
+                        report.latencyP99Ms, r.attribution().size(), LatencyProbe.quantile(r.kpiFinal(), 0.5));
+            }
+
+            // ---- state growth ----
+            if (!settings.skip.contains("state")) {
+                TallyConfig c = StateGrowth.shortHorizons(BenchConfigs.phase(base, "state", bootstrap, "bench.state.",
+                        checkpoints));
+                c.checkpoints.interval = Duration.ofSeconds(2);
+                c.checkpoints.minPause = Duration.ofMillis(500);
+                createTopics(kafka, c, true);
+                createTopics(kafka, c, false);
+                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                TallyPipeline.build(Job.ALL, s -> KafkaIo.source(env, c, s), c, true).writeTo(new KafkaSinks(c));
+                JobID job = cluster.submit(env, c.job.name);
+                GeneratorSettings days = new GeneratorSettings();
+                days.seed = settings.seed;
+                days.eventsPerSimulatedSecond = settings.stateEventsPerSimulatedSecond;
+                Preload.Feed feed = new Preload.Feed(new Generator(days));
+                long sent = 0;
+                for (int day : settings.stateDays) {
+                    long until = feed.startTs() + day * 86_400_000L;
+                    sent += Preload.total(Preload.send(feed, c, Long.MAX_VALUE, until));
+                    StateGrowth.awaitCaughtUp(kafka.admin(), c, PHASE_TIMEOUT);
+                    long bytes = cluster.checkpointBytes(job);
+                    report.stateGrowthCheckpointBytes.put(String.valueOf(day), bytes);
+                    log.printf("bench: state after day %d (%,d records): %,d bytes%n", day, sent, bytes);
+                }
+                cluster.cancel(job);
+                report.details.put("stateGrowth", Map.of(
+                        "eventsPerSimulatedSecond", settings.stateEventsPerSimulatedSecond,
+                        "records", sent,
+                        "horizons", StateGrowth.horizons(c)));
+            }
+        }
+        return report;
+    }
+
+    /** Bounded sources over the preloaded topics, checkpoints as configured, this phase's own group and ids. */
+    private TallyConfig throughputPhase(String name, String bootstrap, String checkpoints) {
+        TallyConfig c = BenchConfigs.phase(base, name, bootstrap, INPUT, checkpoints);
+        c.job.parallelism = settings.parallelism;
+        c.checkpoints.interval = settings.checkpointInterval;
+        return c;
+    }
+
+    private static BenchCluster.Timing timed(BenchCluster cluster, StreamExecutionEnvironment env, String name,
+                                             long inputRecords) throws Exception {
+        JobID job = cluster.submit(env, name);
+        return cluster.awaitFinished(job, inputRecords, PHASE_TIMEOUT);
+    }
+
+    private void createTopics(EmbeddedKafka kafka, TallyConfig config, boolean inputs) throws Exception {
+        List<NewTopic> topics = new ArrayList<>();
+        for (NewTopic t : Topics.plan(config, settings.partitions)) {
+            boolean isInput = false;
+            for (Stream s : Stream.values()) if (s.isInput() && config.topic(s).equals(t.name())) isInput = true;
+            if (isInput == inputs) topics.add(t);
+        }
+        kafka.admin().createTopics(topics).all().get();
+    }
+
+    private void createTopic(EmbeddedKafka kafka, String name) throws Exception {
+        kafka.admin().createTopics(List.of(new NewTopic(name, settings.partitions, (short) 1))).all().get();
+    }
+
+    private Recording startJfr() throws Exception {
+        if (settings.jfr == null) return null;
+        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        r.start();
+        return r;
+    }
+
+    private void stopJfr(Recording r) throws Exception {
+        if (r == null) return;
+        r.stop();
+        r.dump(settings.jfr);
+        r.close();
+        log.println("bench: flight recording of the tally phase in " + settings.jfr);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,52 @@
+package io.tally.bench;
+
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
+import io.tally.io.DeadLetters;
+import io.tally.io.KafkaIo;
+import io.tally.io.ParseFunction;
+import io.tally.io.RawRecord;
+import io.tally.io.RecordParser;
+import io.tally.io.RecordWriter;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The floor of the stack: every input topic read, each record parsed and validated as Tally does (dead letters
+ * included), and written back as JSON to one topic, exactly once, at the same parallelism. No keyed state, no
+ * shuffle: nothing that does real work on this stack can be faster.
+ */
+final class Passthrough {
+    private Passthrough() {}
+
+    static void build(StreamExecutionEnvironment env, TallyConfig config, String outputTopic) {
+        long bound = config.time.watermarkBound.toMillis();
+        DataStream<String> all = null;
+        for (Stream stream : Stream.values()) {
+            if (!stream.isInput()) continue;
+            DataStream<String> json = parsedAsJson(env, config, stream, bound);
+            all = all == null ? json : all.union(json);
+        }
+        TallyConfig out = BenchConfigs.copy(config);
+        out.topics.put(Stream.DEAD_LETTERS.wireName(), outputTopic);
+        all.sinkTo(KafkaIo.sink(out, Stream.DEAD_LETTERS, s -> null, s -> s, DeliveryGuarantee.EXACTLY_ONCE))
+                .name("Kafka " + outputTopic).uid("sink-passthrough");
+    }
+
+    private static <T> DataStream<String> parsedAsJson(StreamExecutionEnvironment env, TallyConfig config,
+                                                       Stream stream, long bound) {
+        DataStream<RawRecord> raw = KafkaIo.source(env, config, stream, true);
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) RecordParser.recordType(stream);
+        SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, bound);
+        DataStream<String> records = parsed.map(RecordWriter::toJson).returns(Types.STRING)
+                .name("JSON " + stream.wireName()).uid("json-" + stream.wireName());
+        DataStream<String> deadLetters = parsed.getSideOutput(DeadLetters.TAG).map(RecordWriter::toJson)
+                .returns(Types.STRING).name("JSON dead letters " + stream.wireName())
+                .uid("json-dead-letters-" + stream.wireName());
+        return records.union(deadLetters);
+    }
+}
