@@ -212,22 +212,16 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         Expiring due = expiring.get(time);
         if (due == null) return;
         expiring.remove(time);
-        Long last = lastPruneAt.value();
-        if (last != null && last == time) {
-            // The latest prune: everything this user had has expired (orders were attributed at their own ts).
-            clicks.clear();
-            views.clear();
-            lastOrderAt.clear();
-            expiring.clear();
-            lastPruneAt.clear();
-            return;
-        }
+        // Point removals only: every entry is listed in the bucket of its own expiry, so the latest bucket leaves
+        // nothing behind (and a map state's clear() would be a prefix scan on RocksDB).
         for (String productId : due.clickProducts) prune(clicks, productId, time - clickWindowMs);
         for (String productId : due.viewProducts) prune(views, productId, time - viewWindowMs);
         for (String merchantId : due.merchants) {
             Long at = lastOrderAt.get(merchantId);
             if (at != null && at <= time - customerHorizonMs) lastOrderAt.remove(merchantId);
         }
+        Long last = lastPruneAt.value();
+        if (last != null && last == time) lastPruneAt.clear();
     }
 
     /** The prune entry of a timer at {@code at}, registering the timer (once per time and user). */
