@@ -43,7 +43,6 @@ public final class Environments {
         }
         conf.set(StateBackendOptions.STATE_BACKEND, config.checkpoints.stateBackend);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.checkpoints.incremental);
-        if (System.getenv("TALLY_EXP_HEAP_TIMERS") != null) conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpoints.interval);
         conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, config.checkpoints.minPause);
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, config.checkpoints.timeout);
