@@ -36,6 +36,7 @@ final class BenchCluster implements AutoCloseable {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
+        conf.setString("rest.bind-port", "0"); // any free port: never collides with a Flink UI on 8081
         conf.setString("metrics.reporter.bench.factory.class", SourceRecords.class.getName());
         conf.setString("metrics.reporter.bench.interval", "1 h"); // it is read, not scheduled
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -82,6 +83,18 @@ final class BenchCluster implements AutoCloseable {
             allRunning = Math.max(allRunning, v.getCurrentExecutionAttempt().getStateTimestamp(ExecutionState.RUNNING));
         }
         return new Timing(allRunning, graph.getStatusTimestamp(JobStatus.FINISHED), largestCheckpoint(graph));
+    }
+
+    /** Waits until the job's sources have emitted {@code records} records (then a checkpoint covers them all). */
+    void awaitSourceRecords(JobID job, long records, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (SourceRecords.of(job.toHexString()) < records) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + job + " read " + SourceRecords.of(job.toHexString()) + " of "
+                        + records + " records within " + timeout);
+            }
+            Thread.sleep(100); // polling a counter of another thread pool, not synchronising with it
+        }
     }
 
     /** Full size of the job's largest completed checkpoint so far (0 if none). */

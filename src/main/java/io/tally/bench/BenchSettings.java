@@ -14,11 +14,11 @@ public final class BenchSettings {
     /** Rate of the latency phase; 0: a tenth of the measured Tally throughput. */
     public double latencyRate = 0;
     public Duration latencyWarmUp = Duration.ofSeconds(10);
-    public Duration latencyMeasure = Duration.ofSeconds(40);
+    public Duration latencyMeasure = Duration.ofSeconds(60);
     /** Simulated days after which the state-growth phase measures the state (the last is its length). */
     public int[] stateDays = {1, 2, 4, 8};
     /** Density of the state-growth traffic: events per simulated second. */
-    public double stateEventsPerSimulatedSecond = 1.5;
+    public double stateEventsPerSimulatedSecond = 0.5;
     /** Checkpoint interval of the throughput phases (as deployed: jobs/*.yaml has 30 s). */
     public Duration checkpointInterval = Duration.ofSeconds(10);
     /** Which of Tally's jobs the throughput phase runs: all (as {@code local}), attribution, or kpis over the

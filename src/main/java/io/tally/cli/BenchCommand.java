@@ -35,7 +35,7 @@ public class BenchCommand implements Callable<Integer> {
             description = "Rate of the latency phase (default: a tenth of the measured Tally throughput).")
     double latencyRate;
 
-    @Option(names = "--latency-duration", defaultValue = "40s", paramLabel = "DURATION",
+    @Option(names = "--latency-duration", defaultValue = "60s", paramLabel = "DURATION",
             description = "How long latency is measured, after 10 s of warm-up (default ${DEFAULT-VALUE}).")
     String latencyDuration;
 
@@ -82,7 +82,13 @@ public class BenchCommand implements Callable<Integer> {
         TallyConfig cfg = Configs.load(config);
         cfg.alerts.rules = config == null ? Configs.shippedAlertRules() : cfg.alerts.rules;
         long start = System.nanoTime();
-        BenchReport r = new Benchmark(s, cfg, System.out).run();
+        BenchReport r;
+        try {
+            r = new Benchmark(s, cfg, System.out).run();
+        } catch (Exception e) {
+            e.printStackTrace(); // a benchmark failure needs its whole story
+            throw e;
+        }
         r.details.put("wallSeconds", (System.nanoTime() - start) / 1e9);
         r.write(report);
         System.out.println();

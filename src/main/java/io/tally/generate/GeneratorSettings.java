@@ -108,8 +108,8 @@ public class GeneratorSettings {
         require(creators >= 10 && creators <= 9_999, "creators must be in [10, 9999]");
         require(users >= 100 && users <= 999_999, "users must be in [100, 999999]");
         require(contentsPerCreator >= 1 && contentsPerCreator <= 99, "contentsPerCreator must be in [1, 99]");
-        require(eventsPerSimulatedSecond >= 1 && eventsPerSimulatedSecond <= 1_000_000,
-                "eventsPerSimulatedSecond must be in [1, 1000000]");
+        require(eventsPerSimulatedSecond >= 0.1 && eventsPerSimulatedSecond <= 1_000_000,
+                "eventsPerSimulatedSecond must be in [0.1, 1000000]");
         require(backfillMs >= 0 && backfillMs <= 30L * 24 * 3_600_000, "backfillMs must be in [0, 30 days]");
         require(backfillEventsPerSimulatedSecond >= 0.1 && backfillEventsPerSimulatedSecond <= 1_000_000,
                 "backfillEventsPerSimulatedSecond must be in [0.1, 1000000]");
