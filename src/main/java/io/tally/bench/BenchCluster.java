@@ -85,13 +85,22 @@ final class BenchCluster implements AutoCloseable {
         return new Timing(allRunning, graph.getStatusTimestamp(JobStatus.FINISHED), largestCheckpoint(graph));
     }
 
-    /** Waits until the job's sources have emitted {@code records} records (then a checkpoint covers them all). */
-    void awaitSourceRecords(JobID job, long records, Duration timeout) throws Exception {
+    /**
+     * Waits until the job's sources have emitted {@code records} records (a checkpoint then covers them all), or
+     * have emitted nothing new for {@code quiet}; returns how many they emitted.
+     */
+    long awaitSourceRecords(JobID job, long records, Duration quiet, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (SourceRecords.of(job.toHexString()) < records) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + job + " read " + SourceRecords.of(job.toHexString()) + " of "
-                        + records + " records within " + timeout);
+        long seen = -1;
+        long seenAt = System.nanoTime();
+        while (true) {
+            long now = SourceRecords.of(job.toHexString());
+            if (now >= records) return now;
+            if (now != seen) {
+                seen = now;
+                seenAt = System.nanoTime();
+            } else if (System.nanoTime() - seenAt > quiet.toNanos() || System.nanoTime() > deadline) {
+                return now;
             }
             Thread.sleep(100); // polling a counter of another thread pool, not synchronising with it
         }

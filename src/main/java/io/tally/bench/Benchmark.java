@@ -167,21 +167,24 @@ public final class Benchmark {
                 days.eventsPerSimulatedSecond = settings.stateEventsPerSimulatedSecond;
                 Preload.Feed feed = new Preload.Feed(new Generator(days));
                 long phaseStart = System.nanoTime();
+                Map<String, String> readByDay = new java.util.LinkedHashMap<>();
                 long sent = 0;
                 for (int day : settings.stateDays) {
                     long until = feed.startTs() + day * 86_400_000L;
                     sent += Preload.total(Preload.send(feed, c, Long.MAX_VALUE, until));
-                    cluster.awaitSourceRecords(job, sent, PHASE_TIMEOUT);
+                    long read = cluster.awaitSourceRecords(job, sent, Duration.ofSeconds(20), Duration.ofMinutes(3));
                     long bytes = cluster.checkpointBytes(job);
                     report.stateGrowthCheckpointBytes.put(String.valueOf(day), bytes);
-                    log.printf("bench: state after day %d (%,d records, %.0f s): %,d bytes%n", day, sent,
-                            seconds(phaseStart), bytes);
+                    readByDay.put(String.valueOf(day), read + " of " + sent);
+                    log.printf("bench: state after day %d (%,d of %,d records read, %.0f s): %,d bytes%n", day, read,
+                            sent, seconds(phaseStart), bytes);
                 }
                 cluster.cancel(job);
                 report.details.put("stateGrowth", Map.of(
                         "job", "attribution",
                         "eventsPerSimulatedSecond", settings.stateEventsPerSimulatedSecond,
                         "records", sent,
+                        "recordsReadByDay", readByDay,
                         "horizons", StateGrowth.horizons(c)));
             }
         }

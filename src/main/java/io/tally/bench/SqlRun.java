@@ -3,8 +3,9 @@ package io.tally.bench;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
-/** The SQL phase: {@link SqlBaseline}'s statements over the preloaded topics, bounded. */
+/** The SQL phase: {@link SqlBaseline}'s statements over the preloaded topics, bounded, in the given environment. */
 final class SqlRun {
     static final String ATTRIBUTIONS_TOPIC = "bench.sql.attributions";
     static final String KPIS_TOPIC = "bench.sql.kpis";
@@ -14,6 +15,9 @@ final class SqlRun {
 
     /** Adds the SQL job to env; returns the number of input topics it reads. */
     static long build(StreamExecutionEnvironment env, TallyConfig config) {
-        throw new UnsupportedOperationException("the SQL baseline is not wired in yet");
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        new SqlBaseline(SqlBaseline.Settings.of(config, ATTRIBUTIONS_TOPIC, KPIS_TOPIC, true))
+                .statements(tables).attachAsDataStream();
+        return INPUTS.length;
     }
 }
