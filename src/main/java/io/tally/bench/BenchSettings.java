@@ -20,9 +20,8 @@ public final class BenchSettings {
     /** Density of the state-growth traffic: events per simulated second. */
     public double stateEventsPerSimulatedSecond = 0.5;
     /** Checkpoint interval of the throughput phases (as deployed: jobs/*.yaml has 30 s). */
-    public Duration checkpointInterval = Duration.ofSeconds(10);
-    /** Which of Tally's jobs the throughput phase runs: all (as {@code local}), attribution, or kpis over the
-     *  attributions topic is not possible from inputs alone, so all or attribution. */
+    public Duration checkpointInterval = Duration.ofSeconds(30);
+    /** What the Tally throughput phase runs: ALL (as {@code local}) or ATTRIBUTION alone (what KPIs and alerts cost). */
     public io.tally.pipeline.Job tallyJob = io.tally.pipeline.Job.ALL;
     /** Phases to skip: passthrough, tally, sql, latency, state. */
     public java.util.Set<String> skip = new java.util.HashSet<>();
