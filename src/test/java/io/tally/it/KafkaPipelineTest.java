@@ -158,8 +158,11 @@ class KafkaPipelineTest {
         }
     }
 
-    /** A valid record of every input stream at ts {@code end}, with ids that touch nothing else. */
-    private static Map<Stream, String> ticks(String id, long end) {
+    /**
+     * A valid record of every input stream at ts {@code end}, with ids that touch nothing else (also the cluster
+     * test's watermark ticks).
+     */
+    static Map<Stream, String> ticks(String id, long end) {
         String event = "\"eventId\":\"" + id + "\",\"ts\":" + end + ",\"userId\":\"" + id + "\",\"creatorId\":\"c1\","
                 + "\"contentId\":\"v1\",\"contentType\":\"VIDEO\"";
         Map<Stream, String> m = new java.util.EnumMap<>(Stream.class);
