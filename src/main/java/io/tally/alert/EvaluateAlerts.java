@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Evaluates alert rules over the KPI records of one (dimension, key, window size) — the key of this function —
@@ -31,7 +32,9 @@ import java.util.Map;
  * removes the rule, and replacing or disabling a rule resolves its firing alert.
  *
  * <p>State per key: the streak of each rule, the final records of the previous slots as deep as the longest baseline,
- * and the latest slot evaluated; all of it is cleared once no rule has a streak and no baseline can reach back.
+ * and the latest slot evaluated; all of it is cleared once no rule has a streak and no baseline can reach back. Each
+ * piece is one value, read and written whole: a key holds a few rules and a few slots, and a value is one point
+ * lookup in RocksDB where iterating a map state is a seek over the tombstones of earlier removals.
  */
 public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, AlertRule, Alert> {
     private static final long serialVersionUID = 1L;
@@ -44,10 +47,12 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
     /** Whether rules with {@code early} may fire on records of open windows (never in replay: timing-dependent). */
     private final boolean evaluateEarly;
 
-    private transient MapState<String, RuleStreak> streaks;
-    private transient MapState<Long, Kpi> previousFinals;
-    /** Final records waiting for the watermark to pass their window's end. */
-    private transient MapState<Long, Kpi> pendingFinals;
+    /** The streak of each rule that has one (idle streaks are not kept), by ruleId. */
+    private transient ValueState<Map<String, RuleStreak>> streaks;
+    /** Final records of the slots evaluated, as deep as the deepest baseline, by windowStart. */
+    private transient ValueState<List<Kpi>> previousFinals;
+    /** Final records waiting for the watermark to pass their window's end, by windowStart. */
+    private transient ValueState<List<Kpi>> pendingFinals;
     private transient ValueState<Long> lastSlot;
     /** Configured and streamed versions of every rule, merged; rebuilt after a new streamed version (or a restore). */
     private transient Map<String, List<AlertRule>> versionsByRule;
@@ -64,9 +69,11 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
 
     @Override
     public void open(OpenContext openContext) {
-        streaks = getRuntimeContext().getMapState(new MapStateDescriptor<>("streaks", Types.STRING, TypeInformation.of(RuleStreak.class)));
-        previousFinals = getRuntimeContext().getMapState(new MapStateDescriptor<>("previous-finals", Types.LONG, TypeInformation.of(Kpi.class)));
-        pendingFinals = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-finals", Types.LONG, TypeInformation.of(Kpi.class)));
+        streaks = getRuntimeContext().getState(new ValueStateDescriptor<>("streaks",
+                Types.MAP(Types.STRING, TypeInformation.of(RuleStreak.class))));
+        TypeInformation<List<Kpi>> records = Types.LIST(TypeInformation.of(Kpi.class));
+        previousFinals = getRuntimeContext().getState(new ValueStateDescriptor<>("previous-finals", records));
+        pendingFinals = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-finals", records));
         lastSlot = getRuntimeContext().getState(new ValueStateDescriptor<>("last-slot", Types.LONG));
     }
 
@@ -91,7 +98,11 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         if (last != null && record.windowStart <= last) return; // a final record seen already (at-least-once upstream)
         // Evaluated once this function's watermark passes the slot's end: by then every rule version that can apply
         // to the slot (ts <= windowStart) has arrived, whatever the order in which the two streams were read.
-        pendingFinals.put(record.windowStart, record);
+        List<Kpi> pending = pendingFinals.value();
+        pending = pending == null ? new ArrayList<>(1) : new ArrayList<>(pending);
+        pending.removeIf(k -> k.windowStart == record.windowStart);
+        pending.add(record);
+        pendingFinals.update(pending);
         ctx.timerService().registerEventTimeTimer(record.windowEnd - 1);
     }
 
@@ -106,77 +117,113 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         String key = current.substring(dimension.length() + 1, current.lastIndexOf('|'));
         long size = Long.parseLong(current.substring(current.lastIndexOf('|') + 1));
 
-        List<Long> due = new ArrayList<>();
-        for (Map.Entry<Long, Kpi> e : pendingFinals.entries()) {
-            if (e.getValue().windowEnd - 1 <= time) due.add(e.getKey());
+        // The final records the watermark passed, by slot; the others stay pending.
+        TreeMap<Long, Kpi> due = new TreeMap<>();
+        List<Kpi> pending = pendingFinals.value();
+        if (pending != null) {
+            List<Kpi> later = new ArrayList<>();
+            for (Kpi k : pending) {
+                if (k.windowEnd - 1 <= time) due.put(k.windowStart, k);
+                else later.add(k);
+            }
+            if (later.isEmpty()) pendingFinals.clear();
+            else if (later.size() != pending.size()) pendingFinals.update(later);
+            pending = later;
         }
-        due.sort(null);
         if (!anyRuleFor(dimension, size, ctx)) {
             // No rule looks at this dimension and window size (decided at the watermark, when every rule that could
             // apply has arrived): keep no history for it.
-            for (Long slot : due) pendingFinals.remove(slot);
             due.clear();
         }
-        for (Long slot : due) {
-            Kpi record = pendingFinals.get(slot);
-            pendingFinals.remove(slot);
-            Long last = lastSlot.value();
+        Map<String, RuleStreak> streakByRule = streaks();
+        TreeMap<Long, Kpi> history = previousFinals();
+        boolean historyChanged = false;
+        Long last = lastSlot.value();
+        for (Map.Entry<Long, Kpi> e : due.entrySet()) {
+            long slot = e.getKey();
             if (last != null && slot <= last) continue;
             if (last != null && slot > last + size) {
-                evaluate(last + size, size, null, dimension, key, rulesInForce(dimension, size, last + size, ctx), out);
+                evaluate(last + size, size, null, dimension, key, rulesInForce(dimension, size, last + size, ctx),
+                        streakByRule, history, out);
             }
-            evaluate(slot, size, record, dimension, key, rulesInForce(dimension, size, slot, ctx), out);
-            previousFinals.put(slot, record);
-            lastSlot.update(slot);
+            evaluate(slot, size, e.getValue(), dimension, key, rulesInForce(dimension, size, slot, ctx),
+                    streakByRule, history, out);
+            history.put(slot, e.getValue());
+            historyChanged = true;
+            last = slot;
         }
 
-        Long last = lastSlot.value();
-        if (last == null) return;
+        if (last == null) return; // nothing evaluated, nothing changed
         long next = last + size;
-        if (time >= next + size - 1 && !pendingFinals.contains(next)) {
-            evaluate(next, size, null, dimension, key, rulesInForce(dimension, size, next, ctx), out);
-            lastSlot.update(next);
+        boolean nextPending = pending != null && pending.stream().anyMatch(k -> k.windowStart == next);
+        if (time >= next + size - 1 && !nextPending) {
+            evaluate(next, size, null, dimension, key, rulesInForce(dimension, size, next, ctx), streakByRule,
+                    history, out);
+            last = next;
         }
         // Slots still to be evaluated start after time + 1 - size; the deepest baseline reaches depth slots back.
         int depth = deepestBaseline(dimension, size, ctx);
         long dropUpTo = time + 1 - (long) (depth + 1) * size;
-        Iterator<Map.Entry<Long, Kpi>> it = previousFinals.iterator();
-        while (it.hasNext()) {
-            if (it.next().getKey() <= dropUpTo) it.remove();
-        }
-        boolean idle = true;
-        for (RuleStreak s : streaks.values()) idle &= s.isIdle();
-        if (idle && previousFinals.isEmpty() && pendingFinals.isEmpty()) {
+        historyChanged |= history.headMap(dropUpTo, true).keySet().removeIf(slot -> true);
+        boolean idle = streakByRule.isEmpty(); // idle streaks are never kept
+        if (idle && history.isEmpty() && (pending == null || pending.isEmpty())) {
             streaks.clear();
             lastSlot.clear();
-            // Fix: emptied through its iterator, a MapState keeps an empty map on the heap backend: one per key ever seen.
             previousFinals.clear();
-        } else if (idle) {
+            return;
+        }
+        saveStreaks(streakByRule);
+        if (historyChanged) {
+            if (history.isEmpty()) previousFinals.clear();
+            else previousFinals.update(new ArrayList<>(history.values()));
+        }
+        lastSlot.update(last);
+        if (idle) {
             // Nothing to resolve: come back once the newest history no baseline can reach any more.
             // (Final records still pending have timers of their own.)
-            long forgetAt = lastSlot.value() + (long) (depth + 1) * size - 1;
+            long forgetAt = last + (long) (depth + 1) * size - 1;
             if (forgetAt > time) ctx.timerService().registerEventTimeTimer(forgetAt);
         } else {
-            ctx.timerService().registerEventTimeTimer(lastSlot.value() + 2 * size - 1);
+            ctx.timerService().registerEventTimeTimer(last + 2 * size - 1);
         }
+    }
+
+    /** The streaks of this key, as a map to change and {@link #saveStreaks save}. */
+    private Map<String, RuleStreak> streaks() throws Exception {
+        Map<String, RuleStreak> stored = streaks.value();
+        return stored == null ? new HashMap<>() : new HashMap<>(stored);
+    }
+
+    private void saveStreaks(Map<String, RuleStreak> streakByRule) throws Exception {
+        if (streakByRule.isEmpty()) streaks.clear();
+        else streaks.update(streakByRule);
+    }
+
+    /** The previous final records of this key by windowStart. */
+    private TreeMap<Long, Kpi> previousFinals() throws Exception {
+        TreeMap<Long, Kpi> history = new TreeMap<>();
+        List<Kpi> stored = previousFinals.value();
+        if (stored != null) for (Kpi k : stored) history.put(k.windowStart, k);
+        return history;
     }
 
     /** Evaluates one slot (record null: the slot has no final record) for every rule in force. */
     private void evaluate(long slotStart, long size, Kpi record, String dimension, String key,
-                          Map<String, AlertRule> rules, Collector<Alert> out) throws Exception {
+                          Map<String, AlertRule> rules, Map<String, RuleStreak> streakByRule, Map<Long, Kpi> history,
+                          Collector<Alert> out) throws Exception {
         // Rules no longer in force (disabled, or replaced for another dimension or window) resolve their alerts.
         List<String> gone = new ArrayList<>();
-        for (Map.Entry<String, RuleStreak> e : streaks.entries()) {
+        for (Map.Entry<String, RuleStreak> e : streakByRule.entrySet()) {
             if (!rules.containsKey(e.getKey()) && !firedOnLaterSlot(e.getValue(), slotStart)) gone.add(e.getKey());
         }
         for (String ruleId : gone) {
-            RuleStreak s = streaks.get(ruleId);
+            RuleStreak s = streakByRule.get(ruleId);
             if (s.firing) out.collect(alert(s, ruleId, dimension, key, null, null, AlertState.RESOLVED, slotStart, size));
-            streaks.remove(ruleId);
+            streakByRule.remove(ruleId);
         }
-        Thresholds.Previous history = previousFinals::get;
+        Thresholds.Previous previous = history::get;
         for (AlertRule rule : rules.values()) {
-            RuleStreak s = streaks.get(rule.ruleId);
+            RuleStreak s = streakByRule.get(rule.ruleId);
             if (s != null && firedOnLaterSlot(s, slotStart)) continue;
             if (s == null) s = new RuleStreak();
             if (s.ruleVersionTs != rule.ts && !s.isIdle()) {
@@ -186,7 +233,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             }
             s.ruleVersionTs = rule.ts;
             Double value = record == null ? null : Metrics.value(record, rule.metric);
-            Double threshold = record == null ? null : Thresholds.threshold(rule, record, history);
+            Double threshold = record == null ? null : Thresholds.threshold(rule, record, previous);
             boolean breach = record != null && Thresholds.sampleMet(rule, record) && Thresholds.holds(value, rule.op, threshold);
             if (breach) {
                 if (s.length == 0) s.streakStart = slotStart;
@@ -200,19 +247,23 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
                 s.length = 0;
                 s.firing = false;
             }
-            if (s.isIdle()) streaks.remove(rule.ruleId);
-            else streaks.put(rule.ruleId, s);
+            if (s.isIdle()) streakByRule.remove(rule.ruleId);
+            else streakByRule.put(rule.ruleId, s);
         }
     }
 
     /** Early rules may fire on a record of an open window, once per streak; the final record then decides on. */
     private void early(Kpi record, Map<String, AlertRule> rules, Collector<Alert> out) throws Exception {
         long size = record.windowEnd - record.windowStart;
+        if (rules.values().stream().noneMatch(r -> r.early)) return;
         Long last = lastSlot.value();
         boolean follows = last != null && last == record.windowStart - size;
+        Map<String, RuleStreak> streakByRule = streaks();
+        boolean changed = false;
+        TreeMap<Long, Kpi> history = null;
         for (AlertRule rule : rules.values()) {
             if (!rule.early) continue;
-            RuleStreak s = streaks.get(rule.ruleId);
+            RuleStreak s = streakByRule.get(rule.ruleId);
             // Fix: a streak of the rule's previous version is the final record's to resolve (evaluate); replacing it
             // here would lose its firing alert's RESOLVED.
             if (s != null && s.ruleVersionTs != rule.ts && !s.isIdle()) continue;
@@ -220,7 +271,8 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
             if (s.firing) continue;
             int before = follows ? s.length : 0;
             Double value = Metrics.value(record, rule.metric);
-            Double threshold = Thresholds.threshold(rule, record, (Thresholds.Previous) previousFinals::get);
+            if (history == null) history = previousFinals();
+            Double threshold = Thresholds.threshold(rule, record, (Thresholds.Previous) history::get);
             if (before + 1 >= rule.forWindows && Thresholds.sampleMet(rule, record)
                     && Thresholds.holds(value, rule.op, threshold)) {
                 s.ruleVersionTs = rule.ts;
@@ -229,12 +281,15 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
                     s.streakStart = record.windowStart;
                 }
                 fire(s, rule, record.dimension, record.key);
-                streaks.put(rule.ruleId, s);
+                streakByRule.put(rule.ruleId, s);
+                changed = true;
                 out.collect(alert(s, rule.ruleId, record.dimension, record.key, value, threshold, AlertState.FIRING,
                         record.windowStart, size));
             }
         }
+        if (changed) saveStreaks(streakByRule);
     }
+
 
     /**
      * Fix: whether the streak's alert fired early on a slot after {@code slotStart}. Live, an update of an open window

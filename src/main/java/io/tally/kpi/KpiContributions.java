@@ -10,6 +10,7 @@ import io.tally.event.View;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class KpiContributions {
     private final Map<String, Kpi> partials = new HashMap<>();
     /** Markers of what was already counted once in this batch. */
     private final Set<String> counted = new HashSet<>();
+    /** The least windowEnd of the partials (MAX_VALUE when there are none). */
+    private long earliestEnd = Long.MAX_VALUE;
 
     public KpiContributions(long[] windowSizesMs) {
         this.windowSizesMs = windowSizesMs.clone();
@@ -51,7 +54,29 @@ public final class KpiContributions {
         List<Kpi> result = new ArrayList<>(partials.values());
         partials.clear();
         counted.clear();
+        earliestEnd = Long.MAX_VALUE;
         return result;
+    }
+
+    /**
+     * The partial records of the windows that the watermark closes ({@code windowEnd - 1 <= watermark}), removed from
+     * the batch; the rest stay. Markers stay until {@link #drain}: no later record can count for a closed window.
+     */
+    public List<Kpi> drainClosing(long watermark) {
+        if (earliestEnd - 1 > watermark) return List.of(); // the usual case: nothing closes, nothing to scan
+        List<Kpi> closing = new ArrayList<>();
+        earliestEnd = Long.MAX_VALUE;
+        Iterator<Kpi> it = partials.values().iterator();
+        while (it.hasNext()) {
+            Kpi k = it.next();
+            if (k.windowEnd - 1 <= watermark) {
+                closing.add(k);
+                it.remove();
+            } else {
+                earliestEnd = Math.min(earliestEnd, k.windowEnd);
+            }
+        }
+        return closing;
     }
 
     public boolean isEmpty() {
@@ -186,6 +211,7 @@ public final class KpiContributions {
             if (partial == null) {
                 partial = KpiMath.empty(dimension.name(), key, start, end);
                 partials.put(id, partial);
+                earliestEnd = Math.min(earliestEnd, end);
             }
             contribution.accept(id, partial);
         }

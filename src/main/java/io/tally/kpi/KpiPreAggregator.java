@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -24,11 +25,15 @@ import java.util.PriorityQueue;
 /**
  * The first KPI stage, before any shuffle: holds each event until the watermark passes its ts (so the creator version
  * in force at ts, which decides the tier, has surely arrived), then folds the events the watermark released into
- * partial KPI records, one per (dimension, key, window), and emits those before the watermark. A hot creator or the
- * ALL key thus reaches the keyed stage as one partial per watermark per task instead of one record per event.
+ * partial KPI records, one per (dimension, key, window). A partial goes out when the watermark is about to close its
+ * window (before that watermark), at the latest one flush interval of processing time after its first event, and
+ * before every checkpoint barrier. A hot creator or the ALL key thus reaches the keyed stage as about one partial per
+ * window per flush interval and task, instead of one record per event: the keyed stage's state access, not the
+ * events, sets the cost.
  *
  * <p>Input 1: the events; input 2: creator versions, broadcast to every task. The buffer only spans the watermark
- * bound (it depends on event-time density, not on throughput) and is part of checkpoints.
+ * bound (it depends on event-time density, not on throughput) and is part of checkpoints; partials never are (they
+ * are flushed before the barrier).
  */
 public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, Creator, Kpi> {
     private static final long serialVersionUID = 1L;
@@ -39,15 +44,24 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     private static final Comparator<KpiInput> BY_TS = Comparator.comparingLong(KpiInput::ts);
 
     private final long[] windowSizesMs;
+    private final long flushIntervalMs;
 
     private transient PriorityQueue<KpiInput> buffer;
     private transient ListState<KpiInput> bufferState;
     private transient BroadcastState<String, List<Creator>> creators;
     private transient KpiContributions batch;
     private transient long watermark;
+    /** Whether a processing-time flush is scheduled (it is whenever the batch holds partials). */
+    private transient boolean flushScheduled;
 
-    public KpiPreAggregator(long[] windowSizesMs) {
+    /**
+     * @param flushIntervalMs the longest a partial waits (processing time) before it goes to the keyed stage: adds at
+     *                        most this to the delay of a non-final KPI update
+     */
+    public KpiPreAggregator(long[] windowSizesMs, long flushIntervalMs) {
+        if (flushIntervalMs <= 0) throw new IllegalArgumentException("flushIntervalMs must be positive");
         this.windowSizesMs = windowSizesMs.clone();
+        this.flushIntervalMs = flushIntervalMs;
     }
 
     @Override
@@ -72,9 +86,9 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     public void processElement1(StreamRecord<KpiInput> element) throws Exception {
         KpiInput event = element.getValue();
         if (event.ts() <= watermark) {
-            // Behind the watermark (only possible for a source that broke the bound): count it with the next batch
+            // Behind the watermark (only possible for a source that broke the bound): count it with the next flush
             // rather than lose it; an order's records stay together there, so distinct counts stay right.
-            batch.add(event, tierOf(event));
+            add(event);
         } else {
             buffer.add(event);
         }
@@ -86,16 +100,40 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
         creators.put(c.creatorId, AsOf.insert(creators.get(c.creatorId), c, v -> v.ts, watermark));
     }
 
-    /** The combined watermark of both inputs: release the events it passed, then forward it. */
+    /**
+     * The combined watermark of both inputs: release the events it passed, send the partials of the windows it closes,
+     * then forward it.
+     */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
         while (!buffer.isEmpty() && buffer.peek().ts() <= watermark) {
-            KpiInput event = buffer.poll();
-            batch.add(event, tierOf(event));
+            add(buffer.poll());
         }
-        flush();
+        // Every record of an order was released above (they share one ts), so a window's partial is complete.
+        for (Kpi partial : batch.drainClosing(watermark)) {
+            output.collect(new StreamRecord<>(partial));
+        }
         super.processWatermark(mark);
+    }
+
+    /** Partials are not part of checkpoints: they go downstream ahead of the barrier. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    private void add(KpiInput event) throws Exception {
+        batch.add(event, tierOf(event));
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ProcessingTimeService time = getProcessingTimeService();
+            time.registerTimer(time.getCurrentProcessingTime() + flushIntervalMs, t -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
     }
 
     private String tierOf(KpiInput event) throws Exception {

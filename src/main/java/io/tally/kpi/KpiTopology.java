@@ -30,7 +30,7 @@ public final class KpiTopology {
                         in.spend.map(KpiInput::of).returns(KpiInput.class).name("Spend events").uid("kpi-spend"),
                         attributions.map(KpiInput::of).returns(KpiInput.class).name("Attribution events").uid("kpi-attributions"));
         DataStream<Kpi> partials = events.connect(in.creators.broadcast())
-                .transform("Pre-aggregate KPIs", TypeInformation.of(Kpi.class), new KpiPreAggregator(sizes))
+                .transform("Pre-aggregate KPIs", TypeInformation.of(Kpi.class), new KpiPreAggregator(sizes, preAggregationFlushMs(settings)))
                 .uid("kpi-pre-aggregate");
         DataStream<Kpi> windows = partials.keyBy(KpiWindows::keyOf, Types.STRING)
                 .connect(in.products.keyBy(KpiWindows::keyOf, Types.STRING))
@@ -41,5 +41,13 @@ public final class KpiTopology {
                 .process(new GmvShare())
                 .returns(Kpi.class)
                 .uid("kpi-gmv-share").name("GMV share");
+    }
+
+    /**
+     * How long a partial may wait in the pre-aggregation: a tenth of the update interval, at most 1 s, so non-final
+     * updates stay within the contract's interval while a busy task sends each window about once a second.
+     */
+    static long preAggregationFlushMs(KpiSettings settings) {
+        return Math.max(1, Math.min(1_000, settings.updateInterval.toMillis() / 10));
     }
 }

@@ -22,9 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The per-task pre-aggregation: events wait for the watermark (so the creator version in force at their ts has
- * arrived), are folded into partials, and the partials go out before the watermark that released them.
+ * arrived) and are folded into partials; a partial goes out before the watermark that closes its window, after the
+ * flush interval of processing time, or before a checkpoint barrier, whichever comes first.
  */
 class KpiPreAggregatorTest {
+    private static final long FLUSH_MS = 1_000;
+
     private final List<TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi>> harnesses = new ArrayList<>();
 
     @AfterEach
@@ -33,7 +36,7 @@ class KpiPreAggregatorTest {
     }
 
     private TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> unopened() throws Exception {
-        var h = new TwoInputStreamOperatorTestHarness<>(new KpiPreAggregator(new long[] {MINUTE}));
+        var h = new TwoInputStreamOperatorTestHarness<>(new KpiPreAggregator(new long[] {MINUTE}, FLUSH_MS));
         harnesses.add(h);
         return h;
     }
@@ -53,8 +56,18 @@ class KpiPreAggregatorTest {
         h.processElement2(new Creator(id, ts, followers, null, null), ts);
     }
 
-    /** Records written since the last call, by dimension|key (one window size in these tests). */
-    private static Map<String, Kpi> written(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h) {
+    /**
+     * Records written since the last call, after one flush interval of processing time, by dimension|key (one window
+     * size in these tests).
+     */
+    private static Map<String, Kpi> written(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h)
+            throws Exception {
+        h.setProcessingTime(h.getProcessingTime() + FLUSH_MS);
+        return writtenSoFar(h);
+    }
+
+    /** Records written since the last call, without any time passing. */
+    private static Map<String, Kpi> writtenSoFar(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h) {
         Map<String, Kpi> byKey = new TreeMap<>();
         for (Kpi k : h.extractOutputValues()) {
             assertThat(byKey.put(k.dimension + "|" + k.key, k)).as("one partial per key and batch").isNull();
@@ -83,15 +96,49 @@ class KpiPreAggregatorTest {
     }
 
     @Test
-    void partialsAreEmittedBeforeTheWatermarkThatReleasedThem() throws Exception {
+    void partialsAreEmittedBeforeTheWatermarkThatClosesTheirWindow() throws Exception {
         var h = opened();
         event(h, KpiInput.of(view("e1", 1_000, "c1", "v1", "REVIEW", "p1")));
         h.processBothWatermarks(new Watermark(1_500));
+        assertThat(h.extractOutputValues()).as("the window [0, 1 min) is still open").isEmpty();
+        h.getOutput().clear();
 
+        h.processBothWatermarks(new Watermark(MINUTE - 1));
         List<Object> out = new ArrayList<>(h.getOutput());
         assertThat(out).hasSize(7); // ALL, CREATOR, CONTENT, TIER, FORMAT, PRODUCT, then the watermark
         assertThat(out.subList(0, 6)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamRecord.class));
-        assertThat(out.get(6)).isEqualTo(new Watermark(1_500));
+        assertThat(out.get(6)).isEqualTo(new Watermark(MINUTE - 1));
+    }
+
+    @Test
+    void partialsOfOpenWindowsGoOutAfterTheFlushIntervalOrBeforeABarrier() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(view("e1", 1_000, "c1", "v1", "REVIEW")));
+        h.processBothWatermarks(new Watermark(1_000));
+        h.setProcessingTime(FLUSH_MS - 1);
+        assertThat(writtenSoFar(h)).isEmpty();
+        h.setProcessingTime(FLUSH_MS);
+        assertThat(writtenSoFar(h).get("ALL|*").views).isEqualTo(1);
+
+        event(h, KpiInput.of(view("e2", 2_000, "c1", "v1", "REVIEW")));
+        h.processBothWatermarks(new Watermark(2_000));
+        assertThat(writtenSoFar(h)).isEmpty();
+        h.prepareSnapshotPreBarrier(7L);
+        assertThat(writtenSoFar(h).get("ALL|*").views).as("flushed ahead of the barrier").isEqualTo(1);
+        h.setProcessingTime(10 * FLUSH_MS);
+        assertThat(writtenSoFar(h)).as("nothing left for the timer").isEmpty();
+    }
+
+    @Test
+    void eventsReleasedByManyWatermarksWithinAFlushIntervalMakeOnePartialPerKey() throws Exception {
+        var h = opened();
+        for (int i = 0; i < 10; i++) {
+            event(h, KpiInput.of(view("e" + i, 1_000 + i * 1_000, "c1", "v1", "REVIEW")));
+            h.processBothWatermarks(new Watermark(1_000 + i * 1_000));
+        }
+        Map<String, Kpi> out = written(h); // one partial per key: written() fails on a second one
+        assertThat(out.get("ALL|*").views).isEqualTo(10);
+        assertThat(out.get("CONTENT|v1").views).isEqualTo(10);
     }
 
     @Test
@@ -180,7 +227,7 @@ class KpiPreAggregatorTest {
         assertThat(written(after).get("TIER|MID").views).isEqualTo(1); // e2
     }
 
-    /** Behind the watermark (a source that broke the bound): counted with the next batch rather than lost. */
+    /** Behind the watermark (a source that broke the bound): counted with the next flush rather than lost. */
     @Test
     void anEventBehindTheWatermarkIsCountedWithTheNextBatch() throws Exception {
         var h = opened();
@@ -189,7 +236,7 @@ class KpiPreAggregatorTest {
         h.getOutput().clear();
 
         event(h, KpiInput.of(view("e1", 5_000, "c1", "v1", "REVIEW")));
-        assertThat(written(h)).isEmpty();
+        assertThat(writtenSoFar(h)).isEmpty();
         h.processBothWatermarks(new Watermark(11_000));
         Map<String, Kpi> out = written(h);
         assertThat(out.get("ALL|*").views).isEqualTo(1);
