@@ -28,10 +28,16 @@ public final class KpiContributions {
     private static final String ALL = Dimension.ALL.name();
 
     private final long[] windowSizesMs;
-    /** Partial records by dimension|key|windowStart|windowEnd. */
-    private final Map<String, Kpi> partials = new HashMap<>();
+    /** Partial records by window record (built per event and window: a record, not a concatenated string). */
+    private final Map<WindowRecord, Kpi> partials = new HashMap<>();
     /** Markers of what was already counted once in this batch. */
-    private final Set<String> counted = new HashSet<>();
+    private final Set<Marker> counted = new HashSet<>();
+
+    /** One KPI record: (dimension, key, window). */
+    private record WindowRecord(Dimension dimension, String key, long start, long end) {}
+
+    /** That a kind of thing (an order, a line, a refund) with this id was counted in this window record. */
+    private record Marker(String kind, String id, WindowRecord window) {}
     /** The least windowEnd of the partials (MAX_VALUE when there are none). */
     private long earliestEnd = Long.MAX_VALUE;
 
@@ -134,7 +140,7 @@ public final class KpiContributions {
         for (String[] dk : merchantKeys(a)) {
             forEachWindow(Dimension.valueOf(dk[0]), dk[1], a.ts, (id, k) -> {
                 KpiMath.addUnits(k, units);
-                if (once("line|" + a.orderId + "|" + a.lineId + "|" + id)) k.gmvCents += a.lineAmountCents;
+                if (once("line", a.orderId + "|" + a.lineId, id)) k.gmvCents += a.lineAmountCents;
                 countOrder(a, id, k, attributed);
                 if (attributed) addAttributedMoney(a, k);
             });
@@ -151,12 +157,12 @@ public final class KpiContributions {
         }
     }
 
-    private void countOrder(Attribution a, String id, Kpi k, boolean attributed) {
-        if (once("order|" + a.orderId + "|" + id)) {
+    private void countOrder(Attribution a, WindowRecord id, Kpi k, boolean attributed) {
+        if (once("order", a.orderId, id)) {
             k.orders++;
             if (a.newCustomer) k.newCustomerOrders++;
         }
-        if (attributed && once("attributed|" + a.orderId + "|" + id)) k.attributedOrders++;
+        if (attributed && once("attributed", a.orderId, id)) k.attributedOrders++;
     }
 
     private static void addAttributedMoney(Attribution a, Kpi k) {
@@ -171,7 +177,7 @@ public final class KpiContributions {
         if (r.touch != Touch.NONE) keys.addAll(creatorKeys(r));
         for (String[] dk : keys) {
             forEachWindow(Dimension.valueOf(dk[0]), dk[1], r.ts, (id, k) -> {
-                if (once("refund|" + r.updateEventId + "|" + id)) k.refunds++;
+                if (once("refund", r.updateEventId, id)) k.refunds++;
                 k.refundedAmountCents -= r.amountCents;
                 k.commissionCents += r.commissionCents;
             });
@@ -189,8 +195,8 @@ public final class KpiContributions {
                 new String[] {Dimension.FORMAT.name(), a.contentFormat});
     }
 
-    private boolean once(String marker) {
-        return counted.add(marker);
+    private boolean once(String kind, String id, WindowRecord window) {
+        return counted.add(new Marker(kind, id, window));
     }
 
     private void apply(Dimension dimension, String key, long ts, Consumer<Kpi> contribution) {
@@ -198,7 +204,7 @@ public final class KpiContributions {
     }
 
     private interface WindowContribution {
-        void accept(String windowRecordId, Kpi partial);
+        void accept(WindowRecord windowRecord, Kpi partial);
     }
 
     /** The partial record of (dimension, key) in each window (one per configured size) that contains ts. */
@@ -206,7 +212,7 @@ public final class KpiContributions {
         for (long size : windowSizesMs) {
             long start = ts - Math.floorMod(ts, size); // tumbling windows aligned to the epoch
             long end = start + size;
-            String id = dimension.name() + "|" + key + "|" + start + "|" + end;
+            WindowRecord id = new WindowRecord(dimension, key, start, end);
             Kpi partial = partials.get(id);
             if (partial == null) {
                 partial = KpiMath.empty(dimension.name(), key, start, end);
