@@ -139,6 +139,20 @@ final class BenchCluster implements AutoCloseable {
         return stats.getStateSize();
     }
 
+    /**
+     * The size on disk of a canonical savepoint of the job: the live state only, written key by key, where a RocksDB
+     * checkpoint also carries what compaction has not yet dropped (overwritten values, tombstones).
+     */
+    long savepointBytes(JobID job, java.nio.file.Path dir) throws Exception {
+        String location = cluster.triggerSavepoint(job, dir.toUri().toString(), false,
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+        java.nio.file.Path path = java.nio.file.Path.of(java.net.URI.create(location.startsWith("file:")
+                ? location : "file:" + location));
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(path)) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
     void cancel(JobID job) throws Exception {
         cluster.cancelJob(job).get(1, TimeUnit.MINUTES);
         cluster.requestJobResult(job).get(1, TimeUnit.MINUTES);

@@ -168,6 +168,7 @@ public final class Benchmark {
                 Preload.Feed feed = new Preload.Feed(new Generator(days));
                 long phaseStart = System.nanoTime();
                 Map<String, String> readByDay = new java.util.LinkedHashMap<>();
+                Map<String, Long> savepointByDay = new java.util.LinkedHashMap<>();
                 long sent = 0;
                 for (int day : settings.stateDays) {
                     long until = feed.startTs() + day * 86_400_000L;
@@ -178,10 +179,12 @@ public final class Benchmark {
                     sent += Preload.total(sentToday);
                     long read = cluster.awaitSourceRecords(job, sent, Duration.ofSeconds(20), Duration.ofMinutes(3));
                     long bytes = cluster.checkpointBytes(job);
+                    long live = cluster.savepointBytes(job, work.resolve("savepoints"));
                     report.stateGrowthCheckpointBytes.put(String.valueOf(day), bytes);
+                    savepointByDay.put(String.valueOf(day), live);
                     readByDay.put(String.valueOf(day), read + " of " + sent);
-                    log.printf("bench: state after day %d (%,d of %,d records read, %.0f s): %,d bytes%n", day, read,
-                            sent, seconds(phaseStart), bytes);
+                    log.printf("bench: state after day %d (%,d of %,d records read, %.0f s): checkpoint %,d bytes,"
+                            + " canonical savepoint %,d bytes%n", day, read, sent, seconds(phaseStart), bytes, live);
                 }
                 cluster.cancel(job);
                 report.details.put("stateGrowth", Map.of(
@@ -189,6 +192,7 @@ public final class Benchmark {
                         "eventsPerSimulatedSecond", settings.stateEventsPerSimulatedSecond,
                         "records", sent,
                         "recordsReadByDay", readByDay,
+                        "canonicalSavepointBytesByDay", savepointByDay,
                         "horizons", StateGrowth.horizons(c)));
             }
         }
