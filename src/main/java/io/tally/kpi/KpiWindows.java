@@ -33,10 +33,11 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
 
     private final long updateIntervalMs;
 
-    /** Open windows by "windowStart|windowEnd". */
-    private transient MapState<String, Kpi> windows;
-    /** Windows changed since their last record. */
-    private transient MapState<String, Boolean> changed;
+    /**
+     * Open windows by "windowStart|windowEnd": the running sum and whether it changed since its last record, in one
+     * value, so that a partial costs one read and one write.
+     */
+    private transient MapState<String, OpenWindow> windows;
     /** When the pending processing-time update fires, if one is pending. */
     private transient ValueState<Long> nextUpdate;
     private transient ValueState<List<Product>> productVersions;
@@ -57,8 +58,8 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
 
     @Override
     public void open(OpenContext openContext) {
-        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.STRING, TypeInformation.of(Kpi.class)));
-        changed = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed", Types.STRING, Types.BOOLEAN));
+        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-windows", Types.STRING,
+                TypeInformation.of(OpenWindow.class)));
         nextUpdate = getRuntimeContext().getState(new ValueStateDescriptor<>("next-update", Types.LONG));
         productVersions = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "product-versions", Types.LIST(TypeInformation.of(Product.class))));
@@ -72,15 +73,17 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
             return;
         }
         String id = partial.windowStart + "|" + partial.windowEnd;
-        Kpi acc = windows.get(id);
-        if (acc == null) {
-            acc = KpiMath.empty(partial.dimension, partial.key, partial.windowStart, partial.windowEnd);
+        OpenWindow w = windows.get(id);
+        if (w == null) {
+            w = new OpenWindow(KpiMath.empty(partial.dimension, partial.key, partial.windowStart, partial.windowEnd));
             ctx.timerService().registerEventTimeTimer(partial.windowEnd - 1);
         }
-        KpiMath.add(acc, partial);
-        windows.put(id, acc);
-        changed.put(id, true);
-        if (nextUpdate.value() == null) {
+        KpiMath.add(w.sum, partial);
+        // A window already marked changed has its update pending: only the first change since a record looks.
+        boolean firstChange = !w.changed;
+        w.changed = true;
+        windows.put(id, w);
+        if (firstChange && nextUpdate.value() == null) {
             long at = ctx.timerService().currentProcessingTime() + updateIntervalMs;
             ctx.timerService().registerProcessingTimeTimer(at);
             nextUpdate.update(at);
@@ -97,21 +100,26 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
     public void onTimer(long time, OnTimerContext ctx, Collector<Kpi> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             nextUpdate.clear();
-            for (String id : changedWindows()) {
-                out.collect(KpiMath.derive(windows.get(id), false, stockAt(windows.get(id))));
-                changed.remove(id);
+            List<Map.Entry<String, OpenWindow>> updated = new ArrayList<>();
+            for (Map.Entry<String, OpenWindow> e : windows.entries()) {
+                if (e.getValue().changed) updated.add(e);
+            }
+            for (Map.Entry<String, OpenWindow> e : updated) {
+                OpenWindow w = e.getValue();
+                out.collect(KpiMath.derive(w.sum, false, stockAt(w.sum)));
+                w.changed = false;
+                windows.put(e.getKey(), w);
             }
             return;
         }
-        List<String> closing = new ArrayList<>();
-        for (Map.Entry<String, Kpi> w : windows.entries()) {
-            if (w.getValue().windowEnd - 1 <= time) closing.add(w.getKey());
+        List<Map.Entry<String, OpenWindow>> closing = new ArrayList<>();
+        for (Map.Entry<String, OpenWindow> w : windows.entries()) {
+            if (w.getValue().sum.windowEnd - 1 <= time) closing.add(w);
         }
-        for (String id : closing) {
-            Kpi acc = windows.get(id);
-            out.collect(KpiMath.derive(acc, true, stockAt(acc)));
-            windows.remove(id);
-            changed.remove(id);
+        for (Map.Entry<String, OpenWindow> w : closing) {
+            Kpi sum = w.getValue().sum;
+            out.collect(KpiMath.derive(sum, true, stockAt(sum)));
+            windows.remove(w.getKey());
         }
         if (windows.isEmpty()) {
             Long pending = nextUpdate.value();
@@ -128,16 +136,22 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
         }
     }
 
-    private List<String> changedWindows() throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (String id : changed.keys()) ids.add(id);
-        return ids;
-    }
-
     /** Stock of the product version with the greatest ts before the window's end; null for other dimensions. */
     private Long stockAt(Kpi window) throws Exception {
         if (!Dimension.PRODUCT.name().equals(window.dimension)) return null;
         Product p = AsOf.find(productVersions.value(), v -> v.ts, window.windowEnd - 1);
         return p == null ? null : p.stock;
+    }
+
+    /** An open window: its running sum, and whether it changed since its last record. */
+    public static class OpenWindow {
+        public Kpi sum;
+        public boolean changed;
+
+        public OpenWindow() {}
+
+        OpenWindow(Kpi sum) {
+            this.sum = sum;
+        }
     }
 }
