@@ -18,7 +18,8 @@ import java.util.Map;
 final class LatencyPhase {
     static final Duration WATERMARK_BOUND = Duration.ofMillis(500);
     static final Duration IDLENESS = Duration.ofMillis(500);
-    static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(200);
+    static final Duration WATERMARK_INTERVAL = Duration.ofMillis(50);
     static final long DISORDER_MS = 200;
 
     private LatencyPhase() {}
@@ -27,6 +28,7 @@ final class LatencyPhase {
         TallyConfig c = BenchConfigs.phase(base, "latency", bootstrap, "bench.latency.", checkpoints);
         c.time.watermarkBound = WATERMARK_BOUND;
         c.time.sourceIdleness = IDLENESS;
+        c.time.watermarkInterval = WATERMARK_INTERVAL;
         c.checkpoints.interval = CHECKPOINT_INTERVAL;
         c.checkpoints.minPause = Duration.ofMillis(100);
         c.kpis.updateInterval = Duration.ofSeconds(1);
@@ -45,6 +47,7 @@ final class LatencyPhase {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("watermarkBound", Durations.format(c.time.watermarkBound));
         m.put("sourceIdleness", Durations.format(c.time.sourceIdleness));
+        m.put("watermarkInterval", Durations.format(c.time.watermarkInterval));
         m.put("checkpointInterval", Durations.format(c.checkpoints.interval));
         m.put("generatorDisorder", DISORDER_MS + "ms");
         return m;

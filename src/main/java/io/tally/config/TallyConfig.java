@@ -71,6 +71,8 @@ public class TallyConfig implements Serializable {
         public Duration watermarkBound = Duration.ofSeconds(5);
         /** A source partition silent this long stops holding back the watermark (0 = never idle). */
         public Duration sourceIdleness = Duration.ofSeconds(30);
+        /** How often sources emit a watermark (processing time): part of the delay before an order is attributed. */
+        public Duration watermarkInterval = Duration.ofMillis(200);
     }
 
     public static class CheckpointSettings implements Serializable {

@@ -33,6 +33,7 @@ public final class Environments {
         // A type that falls back to Kryo fails at job build time instead of running slowly.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.NAME, config.job.name);
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.time.watermarkInterval);
         if (config.job.parallelism > 0) {
             conf.set(CoreOptions.DEFAULT_PARALLELISM, config.job.parallelism);
         }
