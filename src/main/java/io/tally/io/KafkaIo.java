@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -98,6 +99,29 @@ public final class KafkaIo {
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(config.kafka.transactionalIdPrefix + "-" + stream.wireName())
                 .build();
+    }
+
+    /**
+     * The partition Kafka's producer picks for a record with this key ({@code murmur2(key) mod partitions}, its
+     * built-in partitioner for keyed records); a record without a key gets partition 0.
+     */
+    public static int partitionOf(String key, int partitions) {
+        if (key == null) return 0;
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** How many partitions the stream's topic has; fails, naming the topic, if it cannot be described. */
+    public static int partitions(TallyConfig config, Stream stream) {
+        String topic = config.topic(stream);
+        try (org.apache.kafka.clients.admin.Admin admin =
+                     org.apache.kafka.clients.admin.Admin.create(ConfigLoader.kafkaClientProperties(config))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe topic '" + topic + "' (" + stream.wireName()
+                    + ") at " + config.kafka.bootstrapServers + ": create it before the job starts", e);
+        }
     }
 
     static final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {

@@ -195,6 +195,8 @@ class KafkaPipelineTest {
     void runCommandBuildsEveryJobOnItsOwn() {
         TallyConfig config = new TallyConfig();
         config.kafka.bootstrapServers = KAFKA.bootstrapServers();
+        // The attribution sink orders records per partition of its topic: it must exist when the job is built.
+        io.tally.local.Topics.createAll(KAFKA.admin(), config, 2);
         for (Job job : List.of(Job.ATTRIBUTION, Job.KPIS)) {
             StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.CLUSTER);
             RunCommand.build(env, job, config);
