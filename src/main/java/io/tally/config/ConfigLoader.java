@@ -139,6 +139,15 @@ public final class ConfigLoader {
         return p;
     }
 
+    /**
+     * Whether a Kafka client property holds a secret itself (passwords, JAAS configurations, secrets, tokens), so that
+     * its value must come from the environment; narrower than {@link #isSecret}, which also hides key store paths.
+     */
+    static boolean holdsSecret(String propertyName) {
+        String name = propertyName.toLowerCase(Locale.ROOT);
+        return name.endsWith("password") || name.endsWith("token") || name.contains("jaas") || name.contains("secret");
+    }
+
     static boolean isSecret(String propertyName) {
         String name = propertyName.toLowerCase(Locale.ROOT);
         return SECRET_WORDS.stream().anyMatch(name::contains);
@@ -186,6 +195,13 @@ public final class ConfigLoader {
     }
 
     private static JsonNode substituted(JsonNode text, String key, EnvSubstitution env, String source) {
+        if (key.startsWith("kafka.properties.") && holdsSecret(key.substring("kafka.properties.".length()))
+                && !text.textValue().contains("${")) {
+            // A secret written into the file ends up in version control and in every copy of the file.
+            throw new ConfigException(source + ": " + key + ": a secret may not be written in the file: take it from"
+                    + " the environment, e.g. " + key.substring("kafka.properties.".length()) + ": ${KAFKA_"
+                    + key.substring("kafka.properties.".length()).toUpperCase(Locale.ROOT).replace('.', '_') + "}");
+        }
         try {
             return TextNode.valueOf(env.apply(text.textValue()));
         } catch (IllegalArgumentException e) {

@@ -281,11 +281,11 @@ class ConfigLoaderTest {
                 + "    sasl.mechanism: SCRAM-SHA-512\n"
                 + "    sasl.jaas.config: ${JAAS}\n"
                 + "    ssl.key.password: ${KEY_PASSWORD}\n"
-                + "    ssl.truststore.password: hunter2-trust\n"
+                + "    ssl.truststore.password: ${TRUST_PASSWORD}\n"
                 + "    sasl.oauthbearer.token.endpoint.url: https://idp/token-secret-path\n"
-                + "    client.SECRET: s3cr3t-value\n",
+                + "    client.SECRET: ${CLIENT_SECRET}\n",
                 Map.of("JAAS", "org.apache.kafka.common.security.scram.ScramLoginModule required password=\"p4ss\";",
-                        "KEY_PASSWORD", "k3y-pass"));
+                        "KEY_PASSWORD", "k3y-pass", "TRUST_PASSWORD", "hunter2-trust", "CLIENT_SECRET", "s3cr3t-value"));
         String text = ConfigLoader.describe(c);
         assertThat(text)
                 .contains("security.protocol: SASL_SSL", "sasl.mechanism: SCRAM-SHA-512", "clickWindow: 7d")
@@ -293,6 +293,31 @@ class ConfigLoaderTest {
         assertThat(text.lines().filter(l -> l.contains(ConfigLoader.REDACTED))).hasSize(5);
         // the configuration itself still holds the secrets, for the Kafka clients
         assertThat(ConfigLoader.kafkaClientProperties(c).getProperty("ssl.key.password")).isEqualTo("k3y-pass");
+    }
+
+    @Test
+    void aSecretWrittenIntoTheFileIsRefusedNamingTheKey() {
+        for (String property : List.of("sasl.jaas.config", "ssl.truststore.password", "ssl.key.password",
+                "sasl.oauthbearer.client.credentials.client.secret")) {
+            assertThat(failure("kafka:\n  properties:\n    " + property + ": hunter2\n"))
+                    .startsWith(file + ": kafka.properties." + property + ": a secret may not be written in the file")
+                    .contains("${KAFKA_" + property.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + "}")
+                    .doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void secretsFromTheEnvironmentAndNonSecretLiteralsAreAccepted() throws IOException {
+        TallyConfig c = load("kafka:\n  properties:\n"
+                + "    sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"tally\" password=\"${KAFKA_PASSWORD}\";\n"
+                + "    ssl.truststore.password: ${TRUST}\n"
+                + "    ssl.keystore.location: /etc/tally/keystore.jks\n"
+                + "    sasl.oauthbearer.token.endpoint.url: https://idp/token\n",
+                Map.of("KAFKA_PASSWORD", "pw", "TRUST", "tr"));
+        Properties p = ConfigLoader.kafkaClientProperties(c);
+        assertThat(p.getProperty("sasl.jaas.config")).endsWith("password=\"pw\";");
+        assertThat(p.getProperty("ssl.keystore.location")).isEqualTo("/etc/tally/keystore.jks");
     }
 
     @Test
