@@ -112,10 +112,13 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
                 "expiring", Types.LONG, TypeInformation.of(Expiring.class)));
         lastPruneAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-prune-at", Types.LONG));
         linesByTouch = new HashMap<>();
+        org.apache.flink.metrics.MetricGroup tally = io.tally.io.TallyMetrics.group(getRuntimeContext().getMetricGroup());
         for (Touch t : Touch.values()) {
-            linesByTouch.put(t, getRuntimeContext().getMetricGroup().addGroup("attributedLines").counter(t.name()));
+            // touch NONE: organic lines
+            linesByTouch.put(t, tally.addGroup(io.tally.io.TallyMetrics.TOUCH, t.name())
+                    .counter(io.tally.io.TallyMetrics.ORDER_LINES));
         }
-        commissionCents = getRuntimeContext().getMetricGroup().counter("commissionCents");
+        commissionCents = tally.counter(io.tally.io.TallyMetrics.COMMISSION_CENTS);
     }
 
     // ---- reference data: new versions of rules, products and creators ----

@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Counts every dead letter of a job, by stream and reason, on its way to the sink: the metrics
- * {@code deadLetters.<stream>.<reason>} (exported by the Prometheus reporter where one is configured).
+ * Counts every dead letter of a job, by stream and reason, on its way to the sink: the counter
+ * {@code tally.deadLetters} with labels {@code stream} and {@code reason} (see {@link TallyMetrics}).
  */
 public class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -22,8 +22,9 @@ public class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
         String name = d.stream + "." + d.reason.name();
         Counter c = counters.get(name);
         if (c == null) {
-            MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("deadLetters").addGroup(d.stream);
-            c = group.counter(d.reason.name());
+            MetricGroup group = TallyMetrics.stream(getRuntimeContext().getMetricGroup(), d.stream)
+                    .addGroup(TallyMetrics.REASON, d.reason.name());
+            c = group.counter(TallyMetrics.DEAD_LETTERS);
             counters.put(name, c);
         }
         c.inc();

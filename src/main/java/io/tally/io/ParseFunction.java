@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -58,14 +59,22 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
     private final Stream stream;
     private final Class<T> type;
     private final long latenessBoundMs;
+    private final long watermarkBoundMs;
 
     private transient RecordParser parser;
     private transient long maxTs;
     private transient ListState<Long> maxTsState;
-    private transient Counter recordsParsed;
-    private transient Map<DeadLetterReason, Counter> deadLetters;
+    private transient Counter recordsIn;
 
     public ParseFunction(Stream stream, Class<T> type, long latenessBoundMs) {
+        this(stream, type, latenessBoundMs, latenessBoundMs == Long.MAX_VALUE ? 0 : latenessBoundMs);
+    }
+
+    /**
+     * @param watermarkBoundMs the bound of the watermark applied after this function, for the watermark-lag gauge
+     *                         (the lateness bound of input streams; read-back streams tolerate any lateness)
+     */
+    public ParseFunction(Stream stream, Class<T> type, long latenessBoundMs, long watermarkBoundMs) {
         if (!RecordParser.recordType(stream).equals(type)) {
             throw new IllegalArgumentException("stream " + stream.wireName() + " holds "
                     + RecordParser.recordType(stream).getSimpleName() + ", not " + type.getSimpleName());
@@ -74,12 +83,19 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
         this.stream = stream;
         this.type = type;
         this.latenessBoundMs = latenessBoundMs;
+        this.watermarkBoundMs = watermarkBoundMs;
     }
 
     /** Parses {@code raw} as records of {@code stream}; dead letters on {@link #DEAD_LETTERS} of the result. */
     public static <T> SingleOutputStreamOperator<T> apply(DataStream<RawRecord> raw, Stream stream, Class<T> type,
                                                           long latenessBoundMs) {
-        return raw.process(new ParseFunction<>(stream, type, latenessBoundMs))
+        return apply(raw, stream, type, latenessBoundMs, latenessBoundMs == Long.MAX_VALUE ? 0 : latenessBoundMs);
+    }
+
+    /** As {@link #apply(DataStream, Stream, Class, long)}, with the watermark bound applied after it. */
+    public static <T> SingleOutputStreamOperator<T> apply(DataStream<RawRecord> raw, Stream stream, Class<T> type,
+                                                          long latenessBoundMs, long watermarkBoundMs) {
+        return raw.process(new ParseFunction<>(stream, type, latenessBoundMs, watermarkBoundMs))
                 .returns(type)
                 .uid("parse-" + stream.wireName())
                 .name("Parse " + stream.wireName());
@@ -88,14 +104,12 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
     @Override
     public void open(OpenContext openContext) {
         parser = new RecordParser();
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        recordsParsed = metrics.counter("recordsParsed");
-        MetricGroup dead = metrics.addGroup("deadLetters");
-        deadLetters = new EnumMap<>(DeadLetterReason.class);
-        for (DeadLetterReason r : new DeadLetterReason[] {DeadLetterReason.MALFORMED_JSON,
-                DeadLetterReason.MISSING_FIELD, DeadLetterReason.INVALID_VALUE, DeadLetterReason.LATE}) {
-            deadLetters.put(r, dead.counter(r.name()));
-        }
+        // Per stream (label stream): records let through, and how far the stream's event time trails the wall
+        // clock. Dead letters are counted once, by stream and reason, where they leave the job (CountDeadLetters).
+        MetricGroup metrics = TallyMetrics.stream(getRuntimeContext().getMetricGroup(), stream);
+        recordsIn = metrics.counter(TallyMetrics.RECORDS_IN);
+        metrics.gauge(TallyMetrics.WATERMARK_LAG_MS, (Gauge<Long>) () ->
+                maxTs == NONE ? -1L : Math.max(0L, System.currentTimeMillis() - (maxTs - watermarkBoundMs - 1)));
     }
 
     @Override
@@ -118,12 +132,11 @@ public class ParseFunction<T> extends ProcessFunction<RawRecord, T> implements C
             return;
         }
         maxTs = Math.max(maxTs, ts);
-        recordsParsed.inc();
+        recordsIn.inc();
         out.collect(type.cast(record));
     }
 
     private void deadLetter(RawRecord raw, DeadLetterReason reason, String detail, Context ctx) {
-        deadLetters.get(reason).inc();
         ctx.output(DEAD_LETTERS, new DeadLetter(stream.wireName(), reason, detail, payload(raw.value),
                 raw.topic, raw.partition, raw.offset));
     }

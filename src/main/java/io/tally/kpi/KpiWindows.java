@@ -63,7 +63,8 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
         nextUpdate = getRuntimeContext().getState(new ValueStateDescriptor<>("next-update", Types.LONG));
         productVersions = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "product-versions", Types.LIST(TypeInformation.of(Product.class))));
-        lateContributions = getRuntimeContext().getMetricGroup().counter("lateKpiContributions");
+        lateContributions = io.tally.io.TallyMetrics.group(getRuntimeContext().getMetricGroup())
+                .counter(io.tally.io.TallyMetrics.LATE_KPI_CONTRIBUTIONS);
     }
 
     @Override

@@ -97,7 +97,7 @@ public final class Ingest {
             // Tally's own outputs read back (attributions, KPIs) interleave partitions written by many tasks: their
             // lateness is left to the downstream operators, which tolerate it.
             long lateness = stream.isInput() ? bound : Long.MAX_VALUE;
-            SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, lateness);
+            SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, lateness, bound);
             parsed.setParallelism(raw.getParallelism());
             report(stream, parsed.getSideOutput(DeadLetters.TAG));
             WatermarkStrategy<T> strategy = WatermarkStrategy.<T>forBoundedOutOfOrderness(Duration.ofMillis(bound))

@@ -222,7 +222,7 @@ class ParseFunctionTest {
     }
 
     @Test
-    void countsParsedRecordsAndDeadLettersPerReason() throws Exception {
+    void countsRecordsInAndReportsTheWatermarkLagPerStream() throws Exception {
         Map<String, Metric> metrics = new ConcurrentHashMap<>();
         TestingMetricRegistry registry = TestingMetricRegistry.builder()
                 .setRegisterConsumer((metric, name, group) -> metrics.put(group.getMetricIdentifier(name), metric))
@@ -241,11 +241,14 @@ class ParseFunctionTest {
         h.processElement(kafka(viewJson("d", 1), 0, 5), 0);
         h.processElement(kafka(viewJson("e", 2), 0, 6), 0);
 
-        assertThat(count(metrics, "recordsParsed")).isEqualTo(2);
-        assertThat(count(metrics, "deadLetters.MALFORMED_JSON")).isEqualTo(1);
-        assertThat(count(metrics, "deadLetters.MISSING_FIELD")).isEqualTo(1);
-        assertThat(count(metrics, "deadLetters.INVALID_VALUE")).isEqualTo(1);
-        assertThat(count(metrics, "deadLetters.LATE")).isEqualTo(2);
+        // Dead letters are counted once, by stream and reason, where they leave the job (CountDeadLetters).
+        assertThat(count(metrics, "tally.stream.views.recordsIn")).isEqualTo(2);
+        Metric lag = metrics.entrySet().stream().filter(e -> e.getKey().endsWith(".tally.stream.views.watermarkLagMs"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        long before = System.currentTimeMillis();
+        // The greatest ts is 10,001: the watermark after this function is 10,001 - bound - 1.
+        assertThat((Long) ((org.apache.flink.metrics.Gauge<?>) lag).getValue())
+                .isBetween(before - (10_001 - BOUND - 1), System.currentTimeMillis() - (10_001 - BOUND - 1));
         env.close();
     }
 
