@@ -27,7 +27,12 @@ public final class Environments {
         CLUSTER
     }
 
-    /** The Flink configuration derived from the job's configuration. */
+    /**
+     * The Flink configuration derived from the job's configuration. On a cluster it goes on top of Flink's own
+     * configuration (config.yaml, {@code -D}, the operator's flinkConfiguration): what the job file says wins
+     * (checkpoints, state backend, a parallelism other than 0), everything else stays Flink's (parallelism.default
+     * for parallelism 0, restart strategy, memory, metrics reporters, HA).
+     */
     public static Configuration flinkConfiguration(TallyConfig config, Mode mode) {
         Configuration conf = new Configuration();
         // A type that falls back to Kryo fails at job build time instead of running slowly.
@@ -52,9 +57,12 @@ public final class Environments {
         if (!config.checkpoints.dir.isEmpty()) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints.dir);
         }
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        if (mode == Mode.LOCAL) {
+            // On a cluster, the cluster's restart strategy applies (the job files say nothing about it).
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        }
         return conf;
     }
 
