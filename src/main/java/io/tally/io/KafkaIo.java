@@ -116,8 +116,20 @@ public final class KafkaIo {
         String topic = config.topic(stream);
         try (org.apache.kafka.clients.admin.Admin admin =
                      org.apache.kafka.clients.admin.Admin.create(ConfigLoader.kafkaClientProperties(config))) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(60, java.util.concurrent.TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
+            // A topic created a moment ago may not be known to every broker yet: ask again for a few seconds.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (true) {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames()
+                            .get(60, java.util.concurrent.TimeUnit.SECONDS).get(topic).partitions().size();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe topic '" + topic + "' (" + stream.wireName()
                     + ") at " + config.kafka.bootstrapServers + ": create it before the job starts", e);
