@@ -73,19 +73,7 @@ class KafkaPipelineTest {
 
     @Test
     void attributionsAreCompleteAndExactlyOnceDespiteAFailureAndBadRecordsBecomeDeadLetters() throws Exception {
-        TallyConfig config = new TallyConfig();
-        config.kafka.bootstrapServers = KAFKA.bootstrapServers();
-        config.kafka.transactionTimeout = Duration.ofMinutes(1);
-        config.kafka.transactionalIdPrefix = "it-" + System.nanoTime();
-        config.kafka.groupId = "it";
-        config.job.parallelism = 2;
-        // No idleness: a source that is merely slow to start must not be skipped by event time (its records would
-        // then be late); instead every input partition gets a last record that moves its watermark past the orders.
-        config.time.sourceIdleness = Duration.ZERO;
-        config.checkpoints.interval = Duration.ofMillis(500);
-        config.checkpoints.minPause = Duration.ofMillis(100);
-        config.checkpoints.dir = dir.resolve("checkpoints").toUri().toString();
-        config.attribution.shadowModels.clear();
+        TallyConfig config = TestJobs.config(KAFKA, dir, "it", 2);
         Topics.createAll(KAFKA.admin(), config, 2);
 
         StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.LOCAL);

@@ -51,17 +51,7 @@ class PrometheusMetricsTest {
 
     @Test
     void recordsInDeadLettersAttributedLinesAndWatermarkLagAreScrapedPerStream() throws Exception {
-        TallyConfig config = new TallyConfig();
-        config.job.name = "prometheus-test";
-        config.job.parallelism = 1;
-        config.kafka.bootstrapServers = KAFKA.bootstrapServers();
-        config.kafka.transactionTimeout = Duration.ofMinutes(1);
-        config.kafka.transactionalIdPrefix = "prom-" + System.nanoTime();
-        config.time.sourceIdleness = Duration.ZERO;
-        config.checkpoints.interval = Duration.ofMillis(500);
-        config.checkpoints.minPause = Duration.ofMillis(100);
-        config.checkpoints.dir = dir.resolve("checkpoints").toUri().toString();
-        config.attribution.shadowModels.clear();
+        TallyConfig config = TestJobs.config(KAFKA, dir, "prometheus-test", 1);
         Topics.createAll(KAFKA.admin(), config, 1);
 
         int port = freePort();
