@@ -19,7 +19,6 @@ import io.tally.event.Product;
 import io.tally.event.Spend;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
-import io.tally.io.RawRecord;
 import io.tally.kpi.Kpi;
 import io.tally.kpi.KpiInput;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -40,7 +39,7 @@ class RecordTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {View.class, Engagement.class, Click.class, Order.class, OrderLine.class, OrderUpdate.class,
             CommissionRule.class, Product.class, Creator.class, Spend.class, AlertRule.class, Attribution.class,
-            Kpi.class, Alert.class, DeadLetter.class, RawRecord.class, UserActivity.class, ReferenceData.class,
+            Kpi.class, Alert.class, DeadLetter.class, UserActivity.class, ReferenceData.class,
             TouchPoint.class, LineLedger.class, KpiInput.class, RuleStreak.class})
     void isAPojoSerializedWithoutKryo(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);

@@ -4,11 +4,11 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
-import io.tally.io.KafkaIo;
 import io.tally.io.KafkaSinks;
 import io.tally.local.EmbeddedKafka;
 import io.tally.local.Topics;
 import io.tally.pipeline.Environments;
+import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.TallyPipeline;
 import jdk.jfr.Configuration;
@@ -92,7 +92,7 @@ public final class Benchmark {
                 for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench.tally." + s.wireName());
                 createTopics(kafka, c, false);
                 StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
-                TallyPipeline.build(settings.tallyJob, s -> KafkaIo.source(env, c, s, true), c, true)
+                TallyPipeline.build(settings.tallyJob, Ingest.kafka(env, c, true), c, true)
                         .writeTo(new KafkaSinks(c));
                 heap.reset();
                 Recording jfr = startJfr();
@@ -129,7 +129,7 @@ public final class Benchmark {
                 createTopics(kafka, c, true);
                 createTopics(kafka, c, false);
                 StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
-                TallyPipeline.build(Job.ALL, s -> KafkaIo.source(env, c, s), c, true).writeTo(new KafkaSinks(c));
+                TallyPipeline.build(Job.ALL, Ingest.kafka(env, c, false), c, true).writeTo(new KafkaSinks(c));
                 JobID job = cluster.submit(env, c.job.name);
                 LatencyProbe.Result r = LatencyProbe.run(c, LatencyPhase.traffic(settings.seed, rate),
                         rate, settings.latencyWarmUp, settings.latencyMeasure);
@@ -159,7 +159,7 @@ public final class Benchmark {
                 StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
                 // The attribution job holds the state with long horizons (touches, orders, customers); KPI and alert
                 // state is bounded by the window sizes and baseline depth (README, Performance).
-                TallyPipeline.build(Job.ATTRIBUTION, s -> KafkaIo.source(env, c, s), c, true)
+                TallyPipeline.build(Job.ATTRIBUTION, Ingest.kafka(env, c, false), c, true)
                         .writeTo(new KafkaSinks(c));
                 JobID job = cluster.submit(env, c.job.name);
                 GeneratorSettings days = new GeneratorSettings();

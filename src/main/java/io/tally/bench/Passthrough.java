@@ -4,8 +4,9 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetters;
 import io.tally.io.KafkaIo;
-import io.tally.io.ParseFunction;
-import io.tally.io.RawRecord;
+import io.tally.io.Admit;
+import io.tally.io.Ingested;
+import io.tally.io.RecordReader;
 import io.tally.io.RecordParser;
 import io.tally.io.RecordWriter;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -15,8 +16,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The floor of the stack: every input topic read, each record parsed and validated as Tally does (dead letters
- * included), and written back as JSON to one topic, exactly once, at the same parallelism. No keyed state, no
+ * The floor of the stack: every input topic read, each record parsed, validated and admitted as Tally does (dead
+ * letters included), and written back as JSON to one topic, exactly once, at the same parallelism. No keyed state, no
  * shuffle: nothing that does real work on this stack can be faster.
  */
 final class Passthrough {
@@ -38,10 +39,11 @@ final class Passthrough {
 
     private static <T> DataStream<String> parsedAsJson(StreamExecutionEnvironment env, TallyConfig config,
                                                        Stream stream, long bound) {
-        DataStream<RawRecord> raw = KafkaIo.source(env, config, stream, true);
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) RecordParser.recordType(stream);
-        SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, bound);
+        RecordReader<T> reader = new RecordReader<>(stream, type, config.time.maxFutureSkew.toMillis());
+        DataStream<Ingested<T>> read = KafkaIo.source(env, config, stream, reader, bound, null, true);
+        SingleOutputStreamOperator<T> parsed = Admit.apply(read, stream, type, bound, bound);
         DataStream<String> records = parsed.map(RecordWriter::toJson).returns(Types.STRING)
                 .name("JSON " + stream.wireName()).uid("json-" + stream.wireName());
         DataStream<String> deadLetters = parsed.getSideOutput(DeadLetters.TAG).map(RecordWriter::toJson)

@@ -29,13 +29,19 @@ public class ReplayCommand implements Callable<Integer> {
             description = "Operator parallelism (default: the configuration's, else the number of cores).")
     int parallelism;
 
+    @Option(names = "--now", paramLabel = "EPOCH_MS",
+            description = "Arrival time of every record, in epoch milliseconds (default: the wall clock at start); "
+                    + "a record stamped more than time.maxFutureSkew later is a FUTURE dead letter.")
+    Long now;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(input)) {
             throw new IllegalArgumentException("--input " + input + " is not a directory");
         }
         TallyConfig cfg = Configs.load(config);
-        Map<Stream, Long> counts = Replay.run(input, output, cfg, parallelism);
+        Map<Stream, Long> counts = Replay.run(input, output, cfg, parallelism,
+                now != null ? now : System.currentTimeMillis());
         StringBuilder line = new StringBuilder("replay:");
         counts.forEach((s, n) -> line.append(' ').append(s.wireName()).append('=').append(n));
         System.out.println(line);

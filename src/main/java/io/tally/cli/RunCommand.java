@@ -1,9 +1,9 @@
 package io.tally.cli;
 
 import io.tally.config.TallyConfig;
-import io.tally.io.KafkaIo;
 import io.tally.io.KafkaSinks;
 import io.tally.pipeline.Environments;
+import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.TallyPipeline;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -48,7 +48,7 @@ public class RunCommand implements Callable<Integer> {
 
     /** The job's graph with Kafka sources and sinks. */
     public static void build(StreamExecutionEnvironment env, Job job, TallyConfig cfg) {
-        TallyPipeline.build(job, stream -> KafkaIo.source(env, cfg, stream), cfg, true)
+        TallyPipeline.build(job, Ingest.kafka(env, cfg, false), cfg, true)
                 .writeTo(new KafkaSinks(cfg));
     }
 }

@@ -59,6 +59,7 @@ final class ConfigValidation {
         if (present("time", c.time)) {
             notNegative("time.watermarkBound", c.time.watermarkBound);
             notNegative("time.sourceIdleness", c.time.sourceIdleness);
+            notNegative("time.maxFutureSkew", c.time.maxFutureSkew);
             positive("time.watermarkInterval", c.time.watermarkInterval);
         }
         if (present("checkpoints", c.checkpoints)) checkpoints(c.checkpoints);

@@ -69,8 +69,13 @@ public class TallyConfig implements Serializable {
         private static final long serialVersionUID = 1L;
         /** How far a stream may be out of order; records further behind are LATE dead letters. */
         public Duration watermarkBound = Duration.ofSeconds(5);
-        /** A source partition silent this long stops holding back the watermark (0 = never idle). */
+        /** A caught-up source partition silent this long stops holding back the watermark (0 = never idle). */
         public Duration sourceIdleness = Duration.ofSeconds(30);
+        /**
+         * How far ahead of its arrival time (its Kafka timestamp; in replay, the start or --now) a record may be
+         * stamped; further ahead it is a FUTURE dead letter and moves no watermark.
+         */
+        public Duration maxFutureSkew = Duration.ofMinutes(5);
         /** How often sources emit a watermark (processing time): part of the delay before an order is attributed. */
         public Duration watermarkInterval = Duration.ofMillis(200);
     }

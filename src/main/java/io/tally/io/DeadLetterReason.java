@@ -7,6 +7,7 @@ public enum DeadLetterReason {
     INVALID_VALUE,
     DUPLICATE,
     LATE,
+    FUTURE,
     UNKNOWN_ORDER,
     AFTER_SETTLEMENT,
     ALREADY_REVERSED

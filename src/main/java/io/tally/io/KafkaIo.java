@@ -3,7 +3,6 @@ package io.tally.io;
 import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -23,6 +22,8 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
+import java.time.Duration;
 import java.util.function.Function;
 
 /** Kafka sources and sinks of the jobs, configured from {@link TallyConfig}. */
@@ -33,51 +34,60 @@ public final class KafkaIo {
     public interface Field<T> extends Function<T, String>, Serializable {}
 
     /**
-     * The raw records of one input stream's topic. Reads committed records only (our own outputs are written in
-     * transactions), starts from the group's committed offsets or else {@code kafka.startingOffsets}, and never
-     * fails on a record: bytes and coordinates go downstream, parsing happens in {@link ParseFunction}.
+     * The records of one stream's topic, each parsed where it is read, with a watermark per partition (see
+     * {@link PartitionWatermarks}; a partition goes idle only once its consumer has read all it holds). Reads committed
+     * records only (Tally's own outputs are written in transactions), starts from the group's committed offsets or
+     * else {@code kafka.startingOffsets}, and never fails on a record. A record's arrival time, against which a FUTURE
+     * ts is judged, is its Kafka timestamp.
+     *
+     * @param bounded stop at the offsets the topic had when the job started (the benchmark's runs over preloaded
+     *                topics end on their own)
      */
-    public static DataStream<RawRecord> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream) {
-        return source(env, config, stream, false);
-    }
-
-    /**
-     * As {@link #source(StreamExecutionEnvironment, TallyConfig, Stream)}; {@code bounded}: stops at the offsets
-     * the topic had when the job started (the benchmark's runs over preloaded topics end on their own).
-     */
-    public static DataStream<RawRecord> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream,
-                                               boolean bounded) {
+    public static <T> DataStream<Ingested<T>> source(StreamExecutionEnvironment env, TallyConfig config, Stream stream,
+                                                     RecordReader<T> reader, long watermarkBoundMs, Duration idleness,
+                                                     boolean bounded) {
         String topic = config.topic(stream);
         Properties props = ConfigLoader.kafkaClientProperties(config);
         props.setProperty("isolation.level", "read_committed");
         props.setProperty("partition.discovery.interval.ms", "60000");
+        // Unique per source of this job graph: consumers and watermark generators of the same source meet under it.
+        String sourceId = config.kafka.groupId + "-" + stream.wireName() + "-" + UUID.randomUUID();
+        props.setProperty("client.id.prefix", sourceId);
+        KafkaBacklog backlog = new KafkaBacklog(sourceId);
+        backlog.configure(props);
         OffsetResetStrategy reset = "latest".equals(config.kafka.startingOffsets)
                 ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
-        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<Ingested<T>> builder = KafkaSource.<Ingested<T>>builder()
                 .setProperties(props)
                 .setTopics(topic)
                 .setGroupId(config.kafka.groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-                .setDeserializer(new RawRecordDeserializer());
+                .setDeserializer(new IngestingDeserializer<>(reader));
         if (bounded) builder.setBounded(OffsetsInitializer.latest());
-        KafkaSource<RawRecord> source = builder.build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka " + topic)
+        return env.fromSource(builder.build(), new PartitionWatermarks<>(watermarkBoundMs, idleness, backlog),
+                        "Kafka " + topic)
                 .uid("source-" + stream.wireName());
     }
 
-    /** Keeps the bytes and where they came from; never throws. */
-    static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+    /** Parses each record as it is read; never throws. */
+    static final class IngestingDeserializer<T> implements KafkaRecordDeserializationSchema<Ingested<T>> {
         private static final long serialVersionUID = 1L;
+        private final RecordReader<T> reader;
 
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
-            byte[] value = record.value() == null ? new byte[0] : record.value();
-            out.collect(new RawRecord(value, record.topic(), record.partition(), record.offset()));
+        IngestingDeserializer(RecordReader<T> reader) {
+            this.reader = reader;
         }
 
         @Override
-        public TypeInformation<RawRecord> getProducedType() {
-            return TypeInformation.of(RawRecord.class);
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested<T>> out) {
+            byte[] value = record.value() == null ? new byte[0] : record.value();
+            long arrival = record.timestamp() < 0 ? RecordReader.UNKNOWN_ARRIVAL : record.timestamp();
+            out.collect(reader.read(value, record.topic(), record.partition(), record.offset(), arrival));
+        }
+
+        @Override
+        public TypeInformation<Ingested<T>> getProducedType() {
+            return reader.producedType();
         }
     }
 

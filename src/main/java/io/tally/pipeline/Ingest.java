@@ -16,46 +16,76 @@ import io.tally.event.Stream;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetters;
-import io.tally.io.ParseFunction;
-import io.tally.io.RawRecord;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import io.tally.io.Admit;
+import io.tally.io.PartitionWatermarks;
+import io.tally.io.Ingested;
+import io.tally.io.KafkaIo;
+import io.tally.io.RecordReader;
+import io.tally.io.ReplayFiles;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Turns raw input records into the typed, timestamped, deduplicated streams every job reads: parse and validate
- * (dead letters MALFORMED_JSON, MISSING_FIELD, INVALID_VALUE, LATE), assign event time with a watermark of the
- * configured bound, then drop duplicate event ids within the stream's horizon (DUPLICATE).
- *
- * <p>Parsing runs at the parallelism of its source so that a stream's order, and with it lateness, is the source's
- * order; only then is the stream redistributed.
+ * Turns the records of every input stream into the typed, timestamped, deduplicated streams every job reads: each
+ * source parses and validates its records where it reads them and generates event time per partition
+ * ({@link PartitionWatermarks}); {@link Admit}, chained to it, lets in what is usable and judges lateness per
+ * partition (dead letters MALFORMED_JSON, MISSING_FIELD, INVALID_VALUE, FUTURE, LATE); then duplicate event ids within
+ * the stream's horizon are dropped (DUPLICATE).
  */
 public final class Ingest {
     private Ingest() {}
 
-    /** Raw records of each input stream (Kafka topics, replay files, or collections in tests). */
-    @FunctionalInterface
+    /** The records of each input stream: Kafka topics, replay files, or what a test provides. */
     public interface Sources {
-        DataStream<RawRecord> raw(Stream stream);
+        /**
+         * The records of {@code reader}'s stream, each read by it where the source reads it, with a watermark of
+         * {@code watermarkBoundMs} per partition.
+         *
+         * @param idleness how long a caught-up partition may be silent before it stops holding back the watermark;
+         *                 null: never (replay, and Tally's own topics read back)
+         */
+        <T> DataStream<Ingested<T>> read(RecordReader<T> reader, long watermarkBoundMs, Duration idleness);
+    }
+
+    /** Every stream from its Kafka topic; {@code bounded}: up to the offsets it had at start (benchmarks). */
+    public static Sources kafka(StreamExecutionEnvironment env, TallyConfig config, boolean bounded) {
+        return new Sources() {
+            @Override
+            public <T> DataStream<Ingested<T>> read(RecordReader<T> reader, long watermarkBoundMs, Duration idleness) {
+                return KafkaIo.source(env, config, reader.stream(), reader, watermarkBoundMs, idleness, bounded);
+            }
+        };
+    }
+
+    /** Every stream from {@code IN/<stream>.jsonl}, each record arriving at {@code now}. */
+    public static Sources replayFiles(StreamExecutionEnvironment env, Path inputDir, long now) {
+        return new Sources() {
+            @Override
+            public <T> DataStream<Ingested<T>> read(RecordReader<T> reader, long watermarkBoundMs, Duration idleness) {
+                return ReplayFiles.source(env, inputDir, reader, watermarkBoundMs, now);
+            }
+        };
     }
 
     /**
-     * @param streams      the input streams the job reads
-     * @param reported     the streams whose dead letters this job reports (a stream read by two jobs deployed
-     *                     separately is reported by one of them only)
-     * @param withIdleness whether a silent source stops holding back the watermark (live sources; never in replay,
-     *                     where it would make results depend on reading speed)
+     * @param streams  the input streams the job reads
+     * @param reported the streams whose dead letters this job reports (a stream read by two jobs deployed
+     *                 separately is reported by one of them only)
+     * @param live     whether caught-up partitions may go idle (live sources; never in replay, where it would make
+     *                 results depend on reading speed)
      */
     public static Inputs build(Sources sources, Set<Stream> streams, Set<Stream> reported, TallyConfig config,
-                               boolean withIdleness) {
-        Ingestion ing = new Ingestion(sources, streams, reported, config, withIdleness);
+                               boolean live) {
+        Ingestion ing = new Ingestion(sources, streams, reported, config, live);
         Inputs in = new Inputs();
         in.views = ing.events(Stream.VIEWS, View.class, v -> v.ts, v -> v.eventId);
         in.engagements = ing.events(Stream.ENGAGEMENTS, Engagement.class, e -> e.ts, e -> e.eventId);
@@ -63,12 +93,12 @@ public final class Ingest {
         in.orders = ing.events(Stream.ORDERS, Order.class, o -> o.ts, o -> o.orderId);
         in.orderUpdates = ing.events(Stream.ORDER_UPDATES, OrderUpdate.class, u -> u.ts, u -> u.eventId);
         in.spend = ing.events(Stream.SPEND, Spend.class, s -> s.ts, s -> s.eventId);
-        in.commissionRules = ing.versions(Stream.COMMISSION_RULES, CommissionRule.class, r -> r.ts);
-        in.products = ing.versions(Stream.PRODUCTS, Product.class, p -> p.ts);
-        in.creators = ing.versions(Stream.CREATORS, Creator.class, c -> c.ts);
-        in.alertRules = ing.versions(Stream.ALERT_RULES, AlertRule.class, r -> r.ts);
-        in.attributions = ing.versions(Stream.ATTRIBUTIONS, Attribution.class, a -> a.ts);
-        in.kpis = ing.versions(Stream.KPIS, Kpi.class, ParseFunction::kpiTs);
+        in.commissionRules = ing.versions(Stream.COMMISSION_RULES, CommissionRule.class);
+        in.products = ing.versions(Stream.PRODUCTS, Product.class);
+        in.creators = ing.versions(Stream.CREATORS, Creator.class);
+        in.alertRules = ing.versions(Stream.ALERT_RULES, AlertRule.class);
+        in.attributions = ing.versions(Stream.ATTRIBUTIONS, Attribution.class);
+        in.kpis = ing.versions(Stream.KPIS, Kpi.class);
         in.deadLetters = ing.deadLetters();
         return in;
     }
@@ -78,44 +108,41 @@ public final class Ingest {
         private final Set<Stream> streams;
         private final Set<Stream> reported;
         private final TallyConfig config;
-        private final boolean withIdleness;
+        private final boolean live;
         private final List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
 
-        Ingestion(Sources sources, Set<Stream> streams, Set<Stream> reported, TallyConfig config, boolean withIdleness) {
+        Ingestion(Sources sources, Set<Stream> streams, Set<Stream> reported, TallyConfig config, boolean live) {
             this.sources = sources;
             this.streams = streams;
             this.reported = reported;
             this.config = config;
-            this.withIdleness = withIdleness;
+            this.live = live;
         }
 
-        /** Parsed and timestamped: versioned streams stop here. */
-        <T> SingleOutputStreamOperator<T> versions(Stream stream, Class<T> type, Deduplicate.Timestamp<T> ts) {
+        /** Read and admitted: versioned streams stop here. */
+        <T> SingleOutputStreamOperator<T> versions(Stream stream, Class<T> type) {
             if (!streams.contains(stream)) return null;
-            DataStream<RawRecord> raw = sources.raw(stream);
             long bound = config.time.watermarkBound.toMillis();
-            // Tally's own outputs read back (attributions, KPIs) interleave partitions written by many tasks: their
-            // lateness is left to the downstream operators, which tolerate it.
-            long lateness = stream.isInput() ? bound : Long.MAX_VALUE;
-            SingleOutputStreamOperator<T> parsed = ParseFunction.apply(raw, stream, type, lateness, bound);
-            parsed.setParallelism(raw.getParallelism());
-            report(stream, parsed.getSideOutput(DeadLetters.TAG));
-            WatermarkStrategy<T> strategy = WatermarkStrategy.<T>forBoundedOutOfOrderness(Duration.ofMillis(bound))
-                    .withTimestampAssigner((e, previous) -> ts.applyAsLong(e));
-            Duration idleness = config.time.sourceIdleness;
-            if (withIdleness && !idleness.isZero()) strategy = strategy.withIdleness(idleness);
-            SingleOutputStreamOperator<T> timed = parsed.assignTimestampsAndWatermarks(strategy)
-                    .uid("event-time-" + stream.wireName()).name("Event time " + stream.wireName());
-            timed.setParallelism(raw.getParallelism());
-            return timed;
+            // Tally's own outputs read back (attributions, KPIs) are stamped by Tally and never late: the operators
+            // downstream tolerate their order. Their partitions never go idle either: a silent partition may only mean
+            // that the job writing it is behind.
+            boolean input = stream.isInput();
+            long futureSkew = input ? config.time.maxFutureSkew.toMillis() : Long.MAX_VALUE;
+            Duration idleness = live && input && !config.time.sourceIdleness.isZero() ? config.time.sourceIdleness : null;
+            DataStream<Ingested<T>> read = sources.read(new RecordReader<>(stream, type, futureSkew), bound, idleness);
+            SingleOutputStreamOperator<T> admitted =
+                    Admit.apply(read, stream, type, input ? bound : Long.MAX_VALUE, bound);
+            admitted.setParallelism(read.getParallelism());
+            report(stream, admitted.getSideOutput(DeadLetters.TAG));
+            return admitted;
         }
 
-        /** Parsed, timestamped and deduplicated by id within the stream's horizon. */
+        /** Read, admitted and deduplicated by id within the stream's horizon. */
         <T> DataStream<T> events(Stream stream, Class<T> type, Deduplicate.Timestamp<T> ts, KeySelector<T, String> id) {
-            SingleOutputStreamOperator<T> timed = versions(stream, type, ts);
-            if (timed == null) return null;
+            SingleOutputStreamOperator<T> admitted = versions(stream, type);
+            if (admitted == null) return null;
             long horizon = config.attribution.dedupHorizon(stream).toMillis();
-            SingleOutputStreamOperator<T> unique = timed.keyBy(id, Types.STRING)
+            SingleOutputStreamOperator<T> unique = admitted.keyBy(id, Types.STRING)
                     .process(new Deduplicate<>(stream, horizon, ts)).returns(type)
                     .uid("dedup-" + stream.wireName()).name("Deduplicate " + stream.wireName());
             report(stream, unique.getSideOutput(DeadLetters.TAG));

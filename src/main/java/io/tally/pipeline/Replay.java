@@ -3,7 +3,6 @@ package io.tally.pipeline;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.LineFileSink;
-import io.tally.io.ReplayFiles;
 import io.tally.io.ReplayOutput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -29,14 +28,24 @@ public final class Replay {
 
     private Replay() {}
 
-    /** Runs the replay; returns the number of records written per output. */
+    /** Runs the replay with the wall clock as every record's arrival time; returns the records written per output. */
     public static Map<Stream, Long> run(Path input, Path output, TallyConfig config, int parallelism) throws Exception {
+        return run(input, output, config, parallelism, System.currentTimeMillis());
+    }
+
+    /**
+     * Runs the replay; returns the number of records written per output.
+     *
+     * @param now the arrival time of every record (a record stamped more than maxFutureSkew later is FUTURE)
+     */
+    public static Map<Stream, Long> run(Path input, Path output, TallyConfig config, int parallelism, long now)
+            throws Exception {
         Path parts = Files.createTempDirectory("tally-replay-parts");
         try {
             StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.REPLAY);
             if (parallelism > 0) env.setParallelism(parallelism);
             TallyPipeline.Outputs outputs = TallyPipeline.build(Job.ALL,
-                    stream -> ReplayFiles.source(env, input, stream), config, false);
+                    Ingest.replayFiles(env, input, now), config, false);
             if (outputs.kpis != null) {
                 // Replay writes the final record of each window only: updates of open windows depend on timing.
                 outputs.kpis = outputs.kpis.filter(k -> k.isFinal).name("Final KPI records").uid("kpi-final-only");

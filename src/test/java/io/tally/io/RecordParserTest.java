@@ -220,8 +220,8 @@ class RecordParserTest {
             assertThat(e.detail()).as(bad).startsWith("ts: must be an integer >= 0");
         }
         ObjectNode max = with(stream, r -> r.put("ts", Long.MAX_VALUE));
-        assertThat(ParseFunction.eventTs(parse(stream, max))).isEqualTo(Long.MAX_VALUE);
-        assertThat(ParseFunction.eventTs(parse(stream, with(stream, r -> r.put("ts", 0))))).isZero();
+        assertThat(RecordReader.eventTs(parse(stream, max))).isEqualTo(Long.MAX_VALUE);
+        assertThat(RecordReader.eventTs(parse(stream, with(stream, r -> r.put("ts", 0))))).isZero();
     }
 
     @ParameterizedTest

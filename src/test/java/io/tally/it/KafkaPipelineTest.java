@@ -7,9 +7,11 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.KafkaIo;
 import io.tally.io.KafkaSinks;
-import io.tally.io.RawRecord;
+import io.tally.io.Ingested;
+import io.tally.io.RecordReader;
 import io.tally.local.Topics;
 import io.tally.pipeline.Environments;
+import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.TallyPipeline;
 import io.tally.testing.KafkaBroker;
@@ -53,12 +55,12 @@ class KafkaPipelineTest {
     Path dir;
 
     /** Throws once, on the first record after a checkpoint completed, then passes everything. */
-    static final class FailOnceAfterCheckpoint extends RichMapFunction<RawRecord, RawRecord> implements CheckpointListener {
+    static final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements CheckpointListener {
         static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
 
         @Override
-        public RawRecord map(RawRecord r) {
+        public T map(T r) {
             if (CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure after a checkpoint");
             }
@@ -77,9 +79,14 @@ class KafkaPipelineTest {
         Topics.createAll(KAFKA.admin(), config, 2);
 
         StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.LOCAL);
-        TallyPipeline.build(Job.ALL, stream -> {
-            DataStream<RawRecord> raw = KafkaIo.source(env, config, stream);
-            return stream == Stream.ORDERS ? raw.map(new FailOnceAfterCheckpoint()).name("Fail once").uid("fail-once") : raw;
+        Ingest.Sources kafka = Ingest.kafka(env, config, false);
+        TallyPipeline.build(Job.ALL, new Ingest.Sources() {
+            @Override
+            public <T> DataStream<Ingested<T>> read(RecordReader<T> reader, long bound, Duration idleness) {
+                DataStream<Ingested<T>> read = kafka.read(reader, bound, idleness);
+                return reader.stream() != Stream.ORDERS ? read : read.map(new FailOnceAfterCheckpoint<Ingested<T>>())
+                        .returns(read.getType()).name("Fail once").uid("fail-once");
+            }
         }, config, true).writeTo(new KafkaSinks(config));
         JobClient job = env.executeAsync("kafka-pipeline-test");
         try {

@@ -39,8 +39,15 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ParseFunctionTest {
+/**
+ * {@link Admit} with the records {@link RecordReader} makes of raw bytes: usable records go on, rejected ones become
+ * dead letters with their coordinates, and lateness is judged per partition against its own greatest ts.
+ */
+class AdmitTest {
     private static final long BOUND = 5_000;
+    private static final RecordReader<View> READER = new RecordReader<>(Stream.VIEWS, View.class, 300_000);
+    /** Arrival time of the records: far enough ahead that none of them is FUTURE. */
+    private static final long ARRIVAL = 1_000_000_000L;
 
     private final List<OneInputStreamOperatorTestHarness<?, ?>> harnesses = new ArrayList<>();
 
@@ -49,17 +56,17 @@ class ParseFunctionTest {
         for (OneInputStreamOperatorTestHarness<?, ?> h : harnesses) h.close();
     }
 
-    private OneInputStreamOperatorTestHarness<RawRecord, View> views() throws Exception {
-        OneInputStreamOperatorTestHarness<RawRecord, View> h =
-                ProcessFunctionTestHarnesses.forProcessFunction(new ParseFunction<>(Stream.VIEWS, View.class, BOUND));
+    private OneInputStreamOperatorTestHarness<Ingested<View>, View> views() throws Exception {
+        OneInputStreamOperatorTestHarness<Ingested<View>, View> h =
+                ProcessFunctionTestHarnesses.forProcessFunction(new Admit<View>(Stream.VIEWS, BOUND, BOUND));
         harnesses.add(h);
         return h;
     }
 
     /** A harness that is set up but not yet opened, so that state can be restored into it first. */
-    private OneInputStreamOperatorTestHarness<RawRecord, View> unopenedViews(MockEnvironment env) throws Exception {
-        ProcessOperator<RawRecord, View> op = new ProcessOperator<>(new ParseFunction<>(Stream.VIEWS, View.class, BOUND));
-        OneInputStreamOperatorTestHarness<RawRecord, View> h = env == null
+    private OneInputStreamOperatorTestHarness<Ingested<View>, View> unopenedViews(MockEnvironment env) throws Exception {
+        ProcessOperator<Ingested<View>, View> op = new ProcessOperator<>(new Admit<View>(Stream.VIEWS, BOUND, BOUND));
+        OneInputStreamOperatorTestHarness<Ingested<View>, View> h = env == null
                 ? new OneInputStreamOperatorTestHarness<>(op) : new OneInputStreamOperatorTestHarness<>(op, env);
         harnesses.add(h);
         return h;
@@ -70,20 +77,20 @@ class ParseFunctionTest {
                 + "\"contentId\":\"k1\",\"contentType\":\"VIDEO\"}";
     }
 
-    static RawRecord kafka(String json, int partition, long offset) {
-        return new RawRecord(json.getBytes(StandardCharsets.UTF_8), "tally.views", partition, offset);
+    static Ingested<View> kafka(String json, int partition, long offset) {
+        return READER.read(json.getBytes(StandardCharsets.UTF_8), "tally.views", partition, (long) offset, ARRIVAL);
     }
 
-    static RawRecord line(String json) {
-        return RawRecord.ofLine(json.getBytes(StandardCharsets.UTF_8));
+    static Ingested<View> line(String json) {
+        return READER.read(json.getBytes(StandardCharsets.UTF_8), null, null, null, ARRIVAL);
     }
 
-    static List<DeadLetter> deadLetters(OneInputStreamOperatorTestHarness<RawRecord, ?> h) {
-        var side = h.getSideOutput(ParseFunction.DEAD_LETTERS);
+    static List<DeadLetter> deadLetters(OneInputStreamOperatorTestHarness<Ingested<View>, ?> h) {
+        var side = h.getSideOutput(DeadLetters.TAG);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
-    static List<String> eventIds(OneInputStreamOperatorTestHarness<RawRecord, View> h) {
+    static List<String> eventIds(OneInputStreamOperatorTestHarness<Ingested<View>, View> h) {
         return h.extractOutputValues().stream().map(v -> v.eventId).collect(Collectors.toList());
     }
 
@@ -135,13 +142,13 @@ class ParseFunctionTest {
 
     @Test
     void payloadDecodingReplacesMalformedUtf8AndNeverSplitsASurrogatePair() {
-        assertThat(ParseFunction.payload(new byte[] {'{', (byte) 0xff, '}'})).isEqualTo("{\uFFFD}");
-        assertThat(ParseFunction.payload(null)).isNull();
+        assertThat(Admit.payload(new byte[] {'{', (byte) 0xff, '}'})).isEqualTo("{\uFFFD}");
+        assertThat(Admit.payload(null)).isNull();
         String emoji = "x" + "\uD83D\uDE00".repeat(6_000);  // the pair at chars 9999-10000 straddles the cut
-        String cut = ParseFunction.payload(emoji.getBytes(StandardCharsets.UTF_8));
+        String cut = Admit.payload(emoji.getBytes(StandardCharsets.UTF_8));
         assertThat(cut).hasSize(DeadLetter.MAX_PAYLOAD_CHARS - 1).isEqualTo(emoji.substring(0, DeadLetter.MAX_PAYLOAD_CHARS - 1));
         byte[] ascii = "a".repeat(100_000).getBytes(StandardCharsets.UTF_8);
-        assertThat(ParseFunction.payload(ascii)).hasSize(DeadLetter.MAX_PAYLOAD_CHARS);
+        assertThat(Admit.payload(ascii)).hasSize(DeadLetter.MAX_PAYLOAD_CHARS);
     }
 
     @Test
@@ -158,8 +165,8 @@ class ParseFunctionTest {
         List<DeadLetter> dead = deadLetters(h);
         assertThat(dead).extracting(d -> d.reason).containsOnly(DeadLetterReason.LATE);
         assertThat(dead).extracting(d -> d.detail).containsExactly(
-                "ts 2999 is 5001 ms behind the stream's greatest ts 8000 (bound 5000 ms)",
-                "ts 3999 is 5001 ms behind the stream's greatest ts 9000 (bound 5000 ms)");
+                "ts 2999 is 5001 ms behind the greatest ts 8000 of its partition (bound 5000 ms)",
+                "ts 3999 is 5001 ms behind the greatest ts 9000 of its partition (bound 5000 ms)");
         assertThat(dead.get(0).offset).isEqualTo(2L);
         assertThat(dead.get(0).payload).isEqualTo(viewJson("c", 2_999));
     }
@@ -193,7 +200,7 @@ class ParseFunctionTest {
     }
 
     @Test
-    void restoringSeveralInstancesStateKeepsTheirMaximum() throws Exception {
+    void restoringSeveralInstancesStateKeepsEachPartitionsMaximum() throws Exception {
         var one = views();
         one.processElement(kafka(viewJson("a", 8_000), 0, 0), 0);
         var two = views();
@@ -202,12 +209,74 @@ class ParseFunctionTest {
         OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(
                 one.snapshot(1L, 1L), two.snapshot(1L, 1L), empty.snapshot(1L, 1L));
 
+        // After a rescale either partition may come to any task: each gets every partition's maximum back.
         var restored = unopenedViews(null);
         restored.initializeState(merged);
         restored.open();
-        restored.processElement(kafka(viewJson("late", 14_999), 0, 1), 0);
-        restored.processElement(kafka(viewJson("onTime", 15_000), 0, 2), 0);
-        assertThat(eventIds(restored)).containsExactly("onTime");
+        restored.processElement(kafka(viewJson("late1", 14_999), 1, 1), 0);
+        restored.processElement(kafka(viewJson("onTime1", 15_000), 1, 2), 0);
+        restored.processElement(kafka(viewJson("late0", 2_999), 0, 1), 0);
+        restored.processElement(kafka(viewJson("onTime0", 3_000), 0, 2), 0);
+        assertThat(eventIds(restored)).containsExactly("onTime1", "onTime0");
+    }
+
+    @Test
+    void aPartitionReadAheadOfAnotherNeverMakesTheOthersRecordsLate() throws Exception {
+        Admit<View> admit = new Admit<>(Stream.VIEWS, BOUND, BOUND);
+        var h = ProcessFunctionTestHarnesses.forProcessFunction(admit);
+        harnesses.add(h);
+        // Partition 0's backlog is read an hour ahead of partition 1's: each is in order on its own.
+        h.processElement(kafka(viewJson("a0", 3_600_000), 0, 0), 0);
+        h.processElement(kafka(viewJson("b0", 3_601_000), 0, 1), 0);
+        h.processElement(kafka(viewJson("a1", 11_000), 1, 0), 0);
+        h.processElement(kafka(viewJson("b1", 12_000), 1, 1), 0);
+        h.processElement(kafka(viewJson("c1", 6_999), 1, 2), 0);  // 5,001 ms behind its own partition: late
+        assertThat(eventIds(h)).containsExactly("a0", "b0", "a1", "b1");
+        assertThat(deadLetters(h)).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo(DeadLetterReason.LATE);
+            assertThat(d.partition).isEqualTo(1);
+            assertThat(d.detail).isEqualTo("ts 6999 is 5001 ms behind the greatest ts 12000 of its partition (bound 5000 ms)");
+        });
+        assertThat(admit.maxTs(0)).isEqualTo(3_601_000);
+        assertThat(admit.maxTs(1)).isEqualTo(12_000);
+    }
+
+    @Test
+    void aRecordAtOrBehindTheWatermarkIsLate() throws Exception {
+        var h = views();
+        h.processWatermark(10_000);
+        h.processElement(kafka(viewJson("behind", 10_000), 0, 0), 0);
+        h.processElement(kafka(viewJson("ahead", 10_001), 0, 1), 0);
+        assertThat(eventIds(h)).containsExactly("ahead");
+        assertThat(deadLetters(h)).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo(DeadLetterReason.LATE);
+            assertThat(d.detail).isEqualTo("ts 10000 is at or behind the watermark 10000");
+        });
+    }
+
+    @Test
+    void aFutureRecordIsADeadLetterAndMovesNoMaximum() throws Exception {
+        var h = views();
+        h.processElement(kafka(viewJson("a", 1_000), 0, 0), 0);
+        long tenYears = 10L * 365 * 24 * 3_600_000;
+        h.processElement(kafka(viewJson("future", ARRIVAL + tenYears), 0, 1), 0);
+        h.processElement(kafka(viewJson("b", 1_500), 0, 2), 0);
+        assertThat(eventIds(h)).containsExactly("a", "b");
+        assertThat(deadLetters(h)).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo(DeadLetterReason.FUTURE);
+            assertThat(d.offset).isEqualTo(1L);
+            assertThat(d.payload).isEqualTo(viewJson("future", ARRIVAL + tenYears));
+        });
+    }
+
+    @Test
+    void readBackStreamsAreNeverLate() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forProcessFunction(new Admit<View>(Stream.VIEWS, Long.MAX_VALUE, BOUND));
+        harnesses.add(h);
+        h.processWatermark(50_000);
+        h.processElement(kafka(viewJson("a", 60_000), 0, 0), 0);
+        h.processElement(kafka(viewJson("b", 1_000), 0, 1), 0);
+        assertThat(eventIds(h)).containsExactly("a", "b");
     }
 
     @Test
@@ -261,11 +330,11 @@ class ParseFunctionTest {
 
     @Test
     void rejectsAMismatchedStreamAndType() {
-        assertThatThrownBy(() -> new ParseFunction<>(Stream.VIEWS, Order.class, BOUND))
+        assertThatThrownBy(() -> new RecordReader<>(Stream.VIEWS, Order.class, BOUND))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("views holds View, not Order");
-        assertThatThrownBy(() -> new ParseFunction<>(Stream.ALERTS, Object.class, BOUND))
+        assertThatThrownBy(() -> new RecordReader<>(Stream.ALERTS, Object.class, BOUND))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an input stream");
-        assertThatThrownBy(() -> new ParseFunction<>(Stream.VIEWS, View.class, -1))
+        assertThatThrownBy(() -> new Admit<View>(Stream.VIEWS, -1, BOUND))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -273,17 +342,17 @@ class ParseFunctionTest {
     void applyNamesTheOperatorAndRunsInAJob() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        DataStream<RawRecord> raw = env.fromData(
+        DataStream<Ingested<View>> raw = env.fromData(READER.producedType(),
                 kafka(viewJson("v1", 1_000), 0, 0), kafka("{oops", 0, 1), line(viewJson("v2", 20_000)),
                 line(viewJson("v3", 10)));
-        SingleOutputStreamOperator<View> parsed = ParseFunction.apply(raw, Stream.VIEWS, View.class, BOUND);
-        assertThat(parsed.getTransformation().getUid()).isEqualTo("parse-views");
-        assertThat(parsed.getName()).isEqualTo("Parse views");
+        SingleOutputStreamOperator<View> parsed = Admit.apply(raw, Stream.VIEWS, View.class, BOUND, BOUND);
+        assertThat(parsed.getTransformation().getUid()).isEqualTo("admit-views");
+        assertThat(parsed.getName()).isEqualTo("Admit views");
         assertThat(parsed.getType()).isInstanceOf(PojoTypeInfo.class);
-        assertThat(parsed.getSideOutput(ParseFunction.DEAD_LETTERS).getType()).isInstanceOf(PojoTypeInfo.class);
+        assertThat(parsed.getSideOutput(DeadLetters.TAG).getType()).isInstanceOf(PojoTypeInfo.class);
 
         DataStream<String> all = parsed.map(v -> "ok " + v.eventId).returns(Types.STRING)
-                .union(parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
+                .union(parsed.getSideOutput(DeadLetters.TAG)
                         .map(d -> d.reason + " " + d.offset).returns(Types.STRING));
         List<String> out = new ArrayList<>();
         try (CloseableIterator<String> it = all.executeAndCollect()) {
