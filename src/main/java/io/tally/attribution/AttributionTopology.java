@@ -3,6 +3,7 @@ package io.tally.attribution;
 import io.tally.config.TallyConfig.AttributionSettings;
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetters;
+import io.tally.io.NeverIdle;
 import io.tally.pipeline.Inputs;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -49,17 +50,21 @@ public final class AttributionTopology {
                 .process(new AttributeOrderLines(settings))
                 .returns(Attribution.class)
                 .uid("attribute-order-lines").name("Attribute order lines");
-        DataStream<Attribution> shadow = attributed.getSideOutput(AttributeOrderLines.SHADOW);
+        // Attributions and reversals wait for the watermark: what follows must not pass them (see NeverIdle).
+        DataStream<Attribution> primary = NeverIdle.after(attributed, "hold-attributions");
+        DataStream<Attribution> shadow = NeverIdle.after(attributed.getSideOutput(AttributeOrderLines.SHADOW),
+                "hold-attributions-shadow");
 
-        SingleOutputStreamOperator<Attribution> reversals = attributed.union(shadow)
+        SingleOutputStreamOperator<Attribution> reversals = primary.union(shadow)
                 .keyBy(a -> a.orderId, Types.STRING)
                 .connect(in.orderUpdates.keyBy(u -> u.orderId, Types.STRING))
                 .process(new ReverseOrderLines(settings))
                 .returns(Attribution.class)
                 .uid("reverse-order-lines").name("Reverse cancelled and refunded lines");
 
+        DataStream<Attribution> reversed = NeverIdle.after(reversals, "hold-reversals");
         return new Outputs(
-                attributed.union(reversals),
+                primary.union(reversed),
                 shadow.union(reversals.getSideOutput(AttributeOrderLines.SHADOW)),
                 attributed.getSideOutput(DeadLetters.TAG).union(reversals.getSideOutput(DeadLetters.TAG)));
     }

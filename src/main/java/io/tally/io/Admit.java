@@ -4,6 +4,7 @@ import io.tally.event.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
@@ -15,6 +16,10 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.Collector;
 
 import java.nio.ByteBuffer;
@@ -66,10 +71,40 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
     /** Admits the records of {@code in}; dead letters on {@link DeadLetters#TAG} of the result. */
     public static <T> SingleOutputStreamOperator<T> apply(DataStream<Ingested<T>> in, Stream stream, Class<T> type,
                                                           long latenessBoundMs, long watermarkBoundMs) {
-        return in.process(new Admit<T>(stream, latenessBoundMs, watermarkBoundMs))
-                .returns(type)
-                .uid("admit-" + stream.wireName())
-                .name("Admit " + stream.wireName());
+        return in.transform("Admit " + stream.wireName(), TypeInformation.of(type),
+                        new Operator<>(new Admit<T>(stream, latenessBoundMs, watermarkBoundMs)))
+                .uid("admit-" + stream.wireName());
+    }
+
+    /**
+     * Runs the function and carries the end of event time past an idle source. When a source whose partitions all
+     * went idle is drained ({@code flink stop --drain}) or reaches the end of a bounded input, Flink drops the final
+     * watermark it emits, because the source's output is marked idle: windows still open and orders still waiting
+     * would never be completed. At the end of its input this operator marks its output active again and sends that
+     * final watermark itself, as the end of a replay does.
+     */
+    static final class Operator<T> extends ProcessOperator<Ingested<T>, T> implements BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+        private transient boolean idle;
+
+        Operator(Admit<T> admit) {
+            super(admit);
+        }
+
+        @Override
+        public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+            idle = status.isIdle();
+            super.processWatermarkStatus(status);
+        }
+
+        @Override
+        public void endInput() throws Exception {
+            if (idle) {
+                idle = false;
+                output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+                processWatermark(Watermark.MAX_WATERMARK);
+            }
+        }
     }
 
     @Override

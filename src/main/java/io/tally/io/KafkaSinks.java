@@ -4,7 +4,6 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.KafkaIo.Field;
 import io.tally.pipeline.TallyPipeline;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -25,13 +24,11 @@ public final class KafkaSinks implements TallyPipeline.Sinks {
     @Override
     public <T> void write(Stream output, DataStream<T> records, Field<T> key, Field<T> json) {
         DeliveryGuarantee guarantee = output == Stream.KPIS ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
-        if (output == Stream.ATTRIBUTIONS) {
-            // The KPI job reads this topic back with a watermark per partition: each partition must be in event-time
-            // order, not an interleaving of the attribution tasks' (each ordered) outputs.
-            int partitions = KafkaIo.partitions(config, output);
-            records = records.keyBy(r -> KafkaIo.partitionOf(key.apply(r), partitions), Types.INT)
-                    .process(new ReleaseInTimestampOrder<>(records.getType())).returns(records.getType())
-                    .name("Order " + output.wireName() + " by ts per partition").uid("order-" + output.wireName());
+        if (output == Stream.ATTRIBUTIONS || output == Stream.KPIS) {
+            // The jobs downstream read these topics back with a watermark per partition: each partition must be in
+            // event-time order, not an interleaving of the upstream tasks' (each ordered) outputs.
+            records = OrderByPartition.apply(records, KafkaIo.partitions(config, output), key,
+                    "Order " + output.wireName() + " by ts per partition", "order-" + output.wireName());
         }
         records.sinkTo(KafkaIo.sink(config, output, key, json, guarantee))
                 .name("Kafka " + config.topic(output)).uid("sink-" + output.wireName());

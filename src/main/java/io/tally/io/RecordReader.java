@@ -88,11 +88,12 @@ public final class RecordReader<T> implements Serializable {
 
     /**
      * Event time of a KPI record read back from its topic: a final record stands at the end of its window (it was
-     * written when the watermark passed there); an update of an open window is given its window's start, so it never
-     * moves event time ahead.
+     * written when the watermark passed there). An update of an open window says nothing of how far event time has
+     * come (it was written by processing time, ahead of finals still to come in its partition): it gets the least
+     * timestamp, so that it moves no watermark.
      */
     public static long kpiTs(Kpi k) {
-        return k.isFinal ? k.windowEnd - 1 : k.windowStart;
+        return k.isFinal ? k.windowEnd - 1 : Long.MIN_VALUE;
     }
 
     /** Event time of a parsed record (the event classes share no interface: they are plain Flink POJOs). */

@@ -2,6 +2,7 @@ package io.tally.kpi;
 
 import io.tally.attribution.Attribution;
 import io.tally.config.TallyConfig.KpiSettings;
+import io.tally.io.NeverIdle;
 import io.tally.pipeline.Inputs;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -32,15 +33,18 @@ public final class KpiTopology {
         DataStream<Kpi> partials = events.connect(in.creators.broadcast())
                 .transform("Pre-aggregate KPIs", TypeInformation.of(Kpi.class), new KpiPreAggregator(sizes, preAggregationFlushMs(settings)))
                 .uid("kpi-pre-aggregate");
+        // Each stage holds records until the watermark passes them: what follows must not pass them (see NeverIdle).
+        partials = NeverIdle.after(partials, "hold-kpi-partials");
         DataStream<Kpi> windows = partials.keyBy(KpiWindows::keyOf, Types.STRING)
                 .connect(in.products.keyBy(KpiWindows::keyOf, Types.STRING))
                 .process(new KpiWindows(settings.updateInterval.toMillis()))
                 .returns(Kpi.class)
                 .uid("kpi-windows").name("KPI windows");
-        return windows.keyBy(GmvShare::keyOf, Types.STRING)
+        windows = NeverIdle.after(windows, "hold-kpi-windows");
+        return NeverIdle.after(windows.keyBy(GmvShare::keyOf, Types.STRING)
                 .process(new GmvShare())
                 .returns(Kpi.class)
-                .uid("kpi-gmv-share").name("GMV share");
+                .uid("kpi-gmv-share").name("GMV share"), "hold-kpi-gmv-share");
     }
 
     /**

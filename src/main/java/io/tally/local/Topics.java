@@ -42,6 +42,10 @@ public final class Topics {
             NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty());
             if (stream == Stream.KPIS) {
                 topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            } else if (stream.isInput()) {
+                // The broker stamps each record as it arrives, so a FUTURE ts is judged against the true arrival
+                // time even when a producer sets CreateTime to the event's ts (which would void the check).
+                topic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
             }
             topics.add(topic);
         }

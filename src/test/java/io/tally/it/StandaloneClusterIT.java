@@ -73,7 +73,7 @@ class StandaloneClusterIT {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PARTITIONS = 2;
+    private static final int PARTITIONS = 4;
     private static final int PARALLELISM = 2;
     private static final int EVENTS_PER_PHASE = 3_000;
     private static final long DAY = 86_400_000L;

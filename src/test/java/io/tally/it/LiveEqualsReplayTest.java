@@ -1,0 +1,350 @@
+package io.tally.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tally.config.ConfigLoader;
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
+import io.tally.generate.GeneratedRecord;
+import io.tally.generate.Generator;
+import io.tally.generate.GeneratorSettings;
+import io.tally.io.KafkaSinks;
+import io.tally.local.Topics;
+import io.tally.pipeline.Environments;
+import io.tally.pipeline.Ingest;
+import io.tally.pipeline.Job;
+import io.tally.pipeline.Replay;
+import io.tally.pipeline.TallyPipeline;
+import io.tally.testing.KafkaBroker;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+import org.assertj.core.api.SoftAssertions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CONTRACT section 7 (v1.1): the jobs reading Kafka produce exactly the replay's output for the same records, whatever
+ * the number of partitions per task, the parallelism, and whether they read a backlog at full speed or live traffic.
+ *
+ * <p>Generated traffic of every stream (2.5 hours, with duplicates, invalid lines and three records stamped in the
+ * future) goes into topics of 4 partitions, keyed as producers key it; the same records in the same order make the
+ * replay files. Each job runs with its default event-time settings but a 1 s idleness, so that a partition taken for
+ * idle while it still has a backlog would show. Once a job's consumer group has committed the end of every topic it
+ * reads, it is stopped with a draining savepoint (the watermark runs to the end, as at the end of a replay), and every
+ * committed output is compared with the replay's, record for record (a FUTURE dead letter's detail, which names its
+ * arrival time, aside).
+ */
+class LiveEqualsReplayTest {
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PARTITIONS = 4;
+    private static final long HOUR = 3_600_000L;
+    private static final long DAY = 24 * HOUR;
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path dir;
+
+    private static List<Traffic.Input> records;
+    /** The same records without the three stamped in the future. */
+    private static List<Traffic.Input> withoutFuture;
+    private static long replayNow;
+    /** Replay's outputs, by output stream: each a sorted list of comparable lines. */
+    private static Map<Stream, List<String>> replay;
+
+    @BeforeAll
+    static void generateAndReplay() throws Exception {
+        long now = System.currentTimeMillis();
+        GeneratorSettings settings = new GeneratorSettings();
+        settings.seed = 18;
+        // Event time ends a little before the wall clock, so that the future records below are in the future of
+        // their arrival both in the replay (now) and on Kafka (the append time).
+        settings.startTs = (now - 3 * HOUR) / HOUR * HOUR;
+        settings.merchants = 4;
+        settings.productsPerMerchant = 10;
+        settings.creators = 40;
+        settings.users = 1_500;
+        settings.eventsPerSimulatedSecond = 2.5;
+        settings.invalid = 0.002;
+        Generator generator = new Generator(settings);
+        long end = settings.startTs + (long) (2.5 * HOUR);
+        records = new ArrayList<>();
+        for (GeneratedRecord r = generator.next(); r.ts() < end; r = generator.next()) {
+            records.add(new Traffic.Input(r.stream(), null, r.key(), r.json(), r.ts()));
+        }
+        withoutFuture = List.copyOf(records);
+        addFutureRecords(records);
+        replayNow = now;
+
+        Path in = dir.resolve("in");
+        Traffic.writeReplayFiles(in, List.of(records));
+        Replay.run(in, dir.resolve("replay"), replayConfig(), 2, now);
+        replay = new EnumMap<>(Stream.class);
+        for (Stream s : Replay.OUTPUTS) {
+            replay.put(s, comparable(s, Files.readAllLines(dir.resolve("replay").resolve(s.wireName() + ".jsonl"))));
+        }
+        // The data set exercises every output, and the three future records are FUTURE dead letters.
+        assertThat(replay.get(Stream.ATTRIBUTIONS)).as("attributions of %d records", records.size()).hasSizeGreaterThan(100);
+        assertThat(replay.get(Stream.KPIS)).hasSizeGreaterThan(1_000);
+        assertThat(replay.get(Stream.ALERTS)).isNotEmpty();
+        assertThat(replay.get(Stream.DEAD_LETTERS).stream().filter(d -> d.contains("\"FUTURE\"")).count())
+                .isEqualTo(3);
+    }
+
+    /** A view ten years ahead, a click two days ahead and a product version a year ahead, among the first records. */
+    private static void addFutureRecords(List<Traffic.Input> records) {
+        Map<Stream, Traffic.Input> first = new EnumMap<>(Stream.class);
+        for (Traffic.Input r : records) first.putIfAbsent(r.stream(), r);
+        long last = records.get(records.size() - 1).ts();
+        records.add(records.size() / 3, future(first.get(Stream.VIEWS), "eventId", last + 3_650 * DAY));
+        records.add(records.size() / 2, future(first.get(Stream.CLICKS), "eventId", last + 2 * DAY));
+        records.add(records.size() / 4, future(first.get(Stream.PRODUCTS), null, last + 365 * DAY));
+    }
+
+    private static Traffic.Input future(Traffic.Input r, String idField, long ts) {
+        try {
+            ObjectNode node = (ObjectNode) JSON.readTree(r.json());
+            node.put("ts", ts);
+            if (idField != null) node.put(idField, "future-" + node.get(idField).asText());
+            return new Traffic.Input(r.stream(), null, r.key(), JSON.writeValueAsString(node), ts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void recordsStampedInTheFutureAreFutureDeadLettersAndChangeNothingElse() throws Exception {
+        Path in = dir.resolve("in-without-future");
+        Traffic.writeReplayFiles(in, List.of(withoutFuture));
+        Path out = dir.resolve("replay-without-future");
+        Replay.run(in, out, replayConfig(), 2, replayNow);
+        for (Stream s : Replay.OUTPUTS) {
+            List<String> expected = comparable(s, Files.readAllLines(out.resolve(s.wireName() + ".jsonl")));
+            List<String> actual = new ArrayList<>(replay.get(s));
+            if (s == Stream.DEAD_LETTERS) actual.removeIf(d -> d.contains("\"reason\":\"FUTURE\""));
+            assertThat(actual).as(s.wireName()).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void aBacklogReadThroughMorePartitionsThanTasksGivesTheReplaysOutput(int parallelism) throws Exception {
+        TallyConfig config = config("backlog-" + parallelism, parallelism);
+        createTopics(config);
+        produce(config, 0);
+        JobClient job = start(config, Job.ALL);
+        drainOnceRead(job, config, Job.ALL);
+        assertOutputsEqualReplay(config, Replay.OUTPUTS);
+    }
+
+    @Test
+    void liveTrafficAtASteadyRateGivesTheReplaysOutput() throws Exception {
+        TallyConfig config = config("live", 2);
+        createTopics(config);
+        JobClient job = start(config, Job.ALL);
+        produce(config, 2_000);
+        drainOnceRead(job, config, Job.ALL);
+        assertOutputsEqualReplay(config, Replay.OUTPUTS);
+    }
+
+    @Test
+    void theThreeJobsDeployedApartGiveTheReplaysOutput() throws Exception {
+        TallyConfig attribution = config("apart", 2);
+        createTopics(attribution);
+        produce(attribution, 0);
+        TallyConfig kpis = copy(attribution, "apart-kpis");
+        TallyConfig alerts = copy(attribution, "apart-alerts");
+        JobClient attributionJob = start(attribution, Job.ATTRIBUTION);
+        JobClient kpiJob = start(kpis, Job.KPIS);
+        JobClient alertJob = start(alerts, Job.ALERTS);
+        // Each job is drained once it has read all its inputs, upstream first, as an operator stops a pipeline.
+        drainOnceRead(attributionJob, attribution, Job.ATTRIBUTION);
+        drainOnceRead(kpiJob, kpis, Job.KPIS);
+        drainOnceRead(alertJob, alerts, Job.ALERTS);
+        assertOutputsEqualReplay(attribution, Replay.OUTPUTS);
+    }
+
+    // ---- jobs ----
+
+    private static TallyConfig config(String name, int parallelism) {
+        TallyConfig config = TestJobs.config(KAFKA, dir.resolve(name), name, parallelism);
+        config.attribution.shadowModels = replayConfig().attribution.shadowModels;
+        config.alerts.rules = alertRules();
+        config.time.sourceIdleness = Duration.ofSeconds(1);
+        for (Stream s : Stream.values()) config.topics.put(s.wireName(), name + "." + s.wireName());
+        return config;
+    }
+
+    /**
+     * The defaults, as replay runs them (the integration tests' job settings drop shadow models), with alert rules:
+     * the alerts job's default rules evaluated on final records only (an early rule may fire on an open window,
+     * which depends on timing), and a busy-creator rule that fires and resolves often.
+     */
+    private static TallyConfig replayConfig() {
+        TallyConfig config = new TallyConfig();
+        config.alerts.rules = alertRules();
+        return config;
+    }
+
+    private static List<Map<String, Object>> alertRules() {
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Map<String, Object> rule : ConfigLoader.load(Path.of("jobs/alerts.yaml")).alerts.rules) {
+            Map<String, Object> r = new LinkedHashMap<>(rule);
+            r.put("early", false);
+            rules.add(r);
+        }
+        rules.add(new LinkedHashMap<>(Map.of("ruleId", "busy-creator", "ts", 0, "dimension", "CREATOR",
+                "window", "1m", "metric", "clicks", "op", ">=", "threshold", 3)));
+        return rules;
+    }
+
+    /** Another job of the same deployment: same topics, its own group and transactional ids. */
+    private static TallyConfig copy(TallyConfig config, String name) {
+        TallyConfig c = TestJobs.config(KAFKA, dir.resolve(name), name, config.job.parallelism);
+        c.attribution.shadowModels = config.attribution.shadowModels;
+        c.alerts.rules = config.alerts.rules;
+        c.time.sourceIdleness = config.time.sourceIdleness;
+        c.topics.putAll(config.topics);
+        return c;
+    }
+
+    private static JobClient start(TallyConfig config, Job job) throws Exception {
+        StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.LOCAL);
+        TallyPipeline.build(job, Ingest.kafka(env, config, false), config, true).writeTo(new KafkaSinks(config));
+        return env.executeAsync(config.job.name);
+    }
+
+    /**
+     * Waits until the job's consumer group has committed (on a checkpoint) the end of every partition it reads, then
+     * stops it with a draining savepoint: the watermark runs to the end, as it does at the end of a replay.
+     */
+    private static void drainOnceRead(JobClient job, TallyConfig config, Job which) throws Exception {
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (Stream s : which.inputs()) ends.putAll(lastRecordEnds(config.topic(s)));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = KAFKA.admin()
+                    .listConsumerGroupOffsets(config.kafka.groupId).partitionsToOffsetAndMetadata().get();
+            List<TopicPartition> behind = ends.entrySet().stream()
+                    .filter(e -> committed.get(e.getKey()) == null || committed.get(e.getKey()).offset() < e.getValue())
+                    .map(Map.Entry::getKey).collect(Collectors.toList());
+            if (behind.isEmpty()) break;
+            assertThat(System.nanoTime()).as("%s still behind on %s", config.job.name, behind).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * For each non-empty partition of the topic: the offset after its last committed record, which a consumer that
+     * read it all commits (a transaction marker after it takes an offset of its own, which nobody commits).
+     */
+    private static Map<TopicPartition, Long> lastRecordEnds(String topic) {
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (ConsumerRecord<String, String> r : KAFKA.readAll(topic)) {
+            ends.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
+        }
+        return ends;
+    }
+
+    // ---- data ----
+
+    private static void createTopics(TallyConfig config) {
+        Topics.createAll(KAFKA.admin(), config, PARTITIONS);
+    }
+
+    /** The records in order, keyed as the generator keys them; {@code perSecond} 0: all at once (a backlog). */
+    private static void produce(TallyConfig config, double perSecond) throws Exception {
+        try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), config)) {
+            sender.send(records, perSecond);
+        }
+    }
+
+    // ---- comparison ----
+
+    private static void assertOutputsEqualReplay(TallyConfig config, List<Stream> outputs) {
+        SoftAssertions softly = new SoftAssertions();
+        for (Stream s : outputs) {
+            List<String> live = comparable(s, KAFKA.readAllValues(config.topic(s)));
+            List<String> expected = replay.get(s);
+            softly.assertThat(minus(live, expected))
+                    .as("%s: %s records live and not in replay", config.job.name, s.wireName()).isEmpty();
+            softly.assertThat(minus(expected, live))
+                    .as("%s: %s records in replay and not live", config.job.name, s.wireName()).isEmpty();
+        }
+        softly.assertAll();
+    }
+
+    /**
+     * Lines that can be compared across replay and Kafka, sorted: KPI records final only (the topic also holds updates
+     * of open windows), dead letters without their Kafka coordinates (replay files have none).
+     */
+    private static List<String> comparable(Stream stream, List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank()) continue;
+            try {
+                ObjectNode node = (ObjectNode) JSON.readTree(line);
+                if (stream == Stream.KPIS && !node.path("final").asBoolean()) continue;
+                if (stream == Stream.DEAD_LETTERS) {
+                    node.remove(Set.of("topic", "partition", "offset"));
+                    // A FUTURE record's detail names its arrival time, which differs between replay and Kafka.
+                    if ("FUTURE".equals(node.path("reason").asText())) node.remove("detail");
+                }
+                out.add(JSON.writeValueAsString(sorted(node)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static Map<String, Object> sorted(ObjectNode node) {
+        return new TreeMap<>(JSON.convertValue(node, Map.class));
+    }
+
+    /** a minus b, as multisets. */
+    private static List<String> minus(List<String> a, List<String> b) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String s : b) counts.merge(s, 1, Integer::sum);
+        List<String> out = new ArrayList<>();
+        for (String s : a) {
+            Integer n = counts.get(s);
+            if (n == null || n == 0) out.add(s);
+            else counts.put(s, n - 1);
+        }
+        return out.size() > 20 ? List.of(out.size() + " records, first: " + out.subList(0, 5)) : out;
+    }
+}
