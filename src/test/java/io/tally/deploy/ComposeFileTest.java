@@ -87,17 +87,27 @@ class ComposeFileTest {
     }
 
     @Test
-    void everyTopicOfTheJobsIsCreatedAndTheKpiTopicIsCompacted() {
+    void everyTopicOfTheJobsIsCreatedTheKpiTopicIsCompactedAndInputTopicsStampArrivalTime() {
         Set<String> used = new TreeSet<>();
-        for (TallyConfig c : jobConfigs.values()) used.addAll(c.topics.values());
+        Set<String> usedInputs = new TreeSet<>();
+        for (TallyConfig c : jobConfigs.values()) {
+            used.addAll(c.topics.values());
+            c.topics.forEach((stream, topic) -> {
+                if (io.tally.event.Stream.ofWireName(stream).isInput()) usedInputs.add(topic);
+            });
+        }
         String script = read("jobs/compose/create-topics.sh");
+        Set<String> inputs = new TreeSet<>(words(between(script, "inputs=(", ")")));
         Set<String> created = new TreeSet<>(words(between(script, "topics=(", ")")));
         Set<String> compacted = new TreeSet<>(words(between(script, "compacted=(", ")")));
         Set<String> all = new TreeSet<>(created);
         all.addAll(compacted);
+        all.addAll(inputs);
         assertThat(all).isEqualTo(used);
+        assertThat(inputs).isEqualTo(usedInputs);
         assertThat(compacted).containsExactly(jobConfigs.get("kpis").topics.get("kpis"));
-        assertThat(script).contains("--config cleanup.policy=compact");
+        assertThat(script).contains("--config cleanup.policy=compact")
+                .contains("--config message.timestamp.type=LogAppendTime");
     }
 
     @Test

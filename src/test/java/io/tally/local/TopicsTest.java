@@ -22,7 +22,7 @@ class TopicsTest {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     @Test
-    void planHasOneTopicPerStreamWithOnlyTheKpiTopicCompacted() {
+    void planHasOneTopicPerStreamTheKpiTopicCompactedAndInputTopicsStampingArrivalTime() {
         TallyConfig config = new TallyConfig();
         config.topics.put("kpis", "analytics.kpis");
 
@@ -36,9 +36,10 @@ class TopicsTest {
                 .doesNotHaveDuplicates();
         assertThat(plan).allSatisfy(t -> assertThat(t.numPartitions()).isEqualTo(4));
         assertThat(plan).allSatisfy(t -> assertThat(t.replicationFactor()).isEqualTo((short) -1));
-        for (NewTopic t : plan) {
-            Map<String, String> expected = t.name().equals("analytics.kpis") ? Map.of("cleanup.policy", "compact")
-                    : null;
+        for (Stream s : Stream.values()) {
+            NewTopic t = plan.stream().filter(n -> n.name().equals(config.topic(s))).findFirst().orElseThrow();
+            Map<String, String> expected = s == Stream.KPIS ? Map.of("cleanup.policy", "compact")
+                    : s.isInput() ? Map.of("message.timestamp.type", "LogAppendTime") : null;
             assertThat(t.configs()).as(t.name()).isEqualTo(expected);
         }
     }
