@@ -25,6 +25,7 @@ import org.apache.flink.util.Collector;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * Lets the records a source read into the job, judging lateness per partition (per replay file): a record more than
@@ -54,6 +55,8 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
     /** Greatest ts let through, by partition + 1 (index 0: a replay file). */
     private transient long[] maxTs;
     private transient ListState<Tuple2<Integer, Long>> maxTsState;
+    /** Slots of the partitions this task has let records through from since it started (not merely restored). */
+    private transient BitSet readHere;
     private transient Counter recordsIn;
 
     /**
@@ -113,10 +116,11 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
         // clock. Dead letters are counted once, by stream and reason, where they leave the job (CountDeadLetters).
         MetricGroup metrics = TallyMetrics.stream(getRuntimeContext().getMetricGroup(), stream);
         recordsIn = metrics.counter(TallyMetrics.RECORDS_IN);
+        // The slowest partition sets the watermark: its lag is how far this task's results trail the wall clock.
         metrics.gauge(TallyMetrics.WATERMARK_LAG_MS, (Gauge<Long>) () -> {
-            long greatest = greatest();
-            return greatest == NONE ? -1L
-                    : Math.max(0L, System.currentTimeMillis() - (greatest - watermarkBoundMs - 1));
+            long slowest = slowest();
+            return slowest == NONE ? -1L
+                    : Math.max(0L, System.currentTimeMillis() - (slowest - watermarkBoundMs - 1));
         });
     }
 
@@ -144,6 +148,7 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
             }
         }
         if (in.ts > greatest) maxTs[slot] = in.ts;
+        readHere.set(slot);
         recordsIn.inc();
         out.collect(in.record);
     }
@@ -158,11 +163,16 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
         return slot;
     }
 
-    private long greatest() {
+    /** The least greatest ts of the partitions this task has read since it started; NONE before any. */
+    private long slowest() {
         long[] all = maxTs;
-        long g = NONE;
-        if (all != null) for (long t : all) g = Math.max(g, t);
-        return g;
+        long least = Long.MAX_VALUE;
+        if (all != null) {
+            for (int slot = readHere.nextSetBit(0); slot >= 0 && slot < all.length; slot = readHere.nextSetBit(slot + 1)) {
+                least = Math.min(least, all[slot]);
+            }
+        }
+        return least == Long.MAX_VALUE ? NONE : least;
     }
 
     private void deadLetter(Ingested<T> in, DeadLetterReason reason, String detail, Context ctx) {
@@ -195,6 +205,7 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
                 new ListStateDescriptor<>("max-ts-by-partition", Types.TUPLE(Types.INT, Types.LONG)));
         maxTs = new long[2];
         Arrays.fill(maxTs, NONE);
+        readHere = new BitSet();
         for (Tuple2<Integer, Long> p : maxTsState.get()) {
             int slot = slot(p.f0 < 0 ? null : p.f0);
             maxTs[slot] = Math.max(maxTs[slot], p.f1);

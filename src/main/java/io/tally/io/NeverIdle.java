@@ -24,8 +24,8 @@ public final class NeverIdle<T> extends AbstractStreamOperator<T> implements One
 
     /** {@code records}, whose producer's watermark holds downstream even while its inputs are idle. */
     public static <T> SingleOutputStreamOperator<T> after(DataStream<T> records, String uid) {
-        SingleOutputStreamOperator<T> held = records.transform("Hold event time", records.getType(), new NeverIdle<T>())
-                .uid(uid);
+        SingleOutputStreamOperator<T> held = records.transform("Hold event time (" + uid + ")", records.getType(),
+                new NeverIdle<T>()).uid(uid);
         held.setParallelism(records.getParallelism());
         return held;
     }

@@ -113,6 +113,9 @@ class LiveEqualsReplayTest {
         for (Stream s : Replay.OUTPUTS) {
             replay.put(s, comparable(s, Files.readAllLines(dir.resolve("replay").resolve(s.wireName() + ".jsonl"))));
         }
+        System.out.printf("live-equals-replay data set: %d records; replay: %s%n", records.size(),
+                replay.entrySet().stream().map(e -> e.getKey().wireName() + "=" + e.getValue().size())
+                        .collect(Collectors.joining(" ")));
         // The data set exercises every output, and the three future records are FUTURE dead letters.
         assertThat(replay.get(Stream.ATTRIBUTIONS)).as("attributions of %d records", records.size()).hasSizeGreaterThan(100);
         assertThat(replay.get(Stream.KPIS)).hasSizeGreaterThan(1_000);
