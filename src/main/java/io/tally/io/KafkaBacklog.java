@@ -1,5 +1,6 @@
 package io.tally.io;
 
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.MetricsReporter;
 
@@ -14,17 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * over transaction markers and aborted records, so a caught-up partition reads 0.
  *
  * <p>The source's consumers carry {@link LagReporter} in {@code metric.reporters}; it files their partition metrics
- * in a registry of this JVM under the source's id, where the watermark generators of the same source look them up. A
- * partition no fetch has answered yet has no metric, and counts as not caught up.
+ * in a registry of this JVM under the source's id and the consumer's subtask, where the watermark generators of the
+ * same source task look them up. A partition no fetch has answered yet has no metric, and counts as not caught up.
  */
 public final class KafkaBacklog implements PartitionWatermarks.Backlog {
     private static final long serialVersionUID = 1L;
 
     /** Consumer property naming the source a consumer reads for (passed on to the reporter). */
     public static final String SOURCE_ID = "tally.backlog.source";
+    /** Variable of a task's metric group that holds its subtask index. */
+    private static final String SUBTASK_INDEX = "<subtask_index>";
 
-    /** Partition lag metrics of each source's consumers in this JVM, by source id. */
-    private static final Map<String, Partitions> SOURCES = new ConcurrentHashMap<>();
+    /** Partition lag metrics of each source's consumers in this JVM, by source id and subtask index. */
+    private static final Map<String, Map<Integer, Partitions>> SOURCES = new ConcurrentHashMap<>();
 
     private final String sourceId;
 
@@ -33,17 +36,23 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
         this.sourceId = sourceId;
     }
 
-    /** The consumer properties that make a source's consumers report their lag here. */
+    /**
+     * The consumer properties that make a source's consumers report their lag here; sets {@code client.id.prefix} to
+     * the source id, so that each consumer's client id ({@code prefix-subtask}, Flink's choice) names its subtask.
+     */
     public void configure(java.util.Properties consumerProperties) {
         String reporters = consumerProperties.getProperty("metric.reporters", "").trim();
         consumerProperties.setProperty("metric.reporters",
                 reporters.isEmpty() ? LagReporter.class.getName() : reporters + "," + LagReporter.class.getName());
         consumerProperties.setProperty(SOURCE_ID, sourceId);
+        consumerProperties.setProperty("client.id.prefix", sourceId);
     }
 
     @Override
-    public PartitionWatermarks.Probe open() {
-        Partitions partitions = SOURCES.computeIfAbsent(sourceId, id -> new Partitions());
+    public PartitionWatermarks.Probe open(WatermarkGeneratorSupplier.Context context) {
+        String index = context.getMetricGroup().getAllVariables().get(SUBTASK_INDEX);
+        if (index == null) throw new IllegalStateException("no " + SUBTASK_INDEX + " in the source's metric group");
+        Partitions partitions = partitions(sourceId, Integer.parseInt(index));
         Set<Integer> claimed = ConcurrentHashMap.newKeySet();
         return new PartitionWatermarks.Probe() {
             @Override
@@ -58,7 +67,12 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
         };
     }
 
-    /** The lag metrics of one source's consumers in this JVM (of every task of it running here). */
+    private static Partitions partitions(String sourceId, int subtask) {
+        return SOURCES.computeIfAbsent(sourceId, id -> new ConcurrentHashMap<>())
+                .computeIfAbsent(subtask, s -> new Partitions());
+    }
+
+    /** The lag metrics of the partitions one source task's consumer reads. */
     static final class Partitions {
         final Map<Integer, KafkaMetric> lag = new ConcurrentHashMap<>();
 
@@ -68,9 +82,8 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
         }
 
         /**
-         * For a partition not known by number: whether every partition with a metric, except those a task already
-         * claimed, has nothing waiting, and at least one has answered a fetch. Partitions of other tasks in this JVM
-         * count too, which can only delay idleness, never bring it early.
+         * For a partition not known by number: whether every partition of the task with a metric, except those its
+         * generators already claimed, has nothing waiting, and at least one has answered a fetch.
          */
         boolean caughtUpExcept(Set<Integer> claimed) {
             boolean any = false;
@@ -88,14 +101,21 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
         }
     }
 
-    /** Files each consumer's partition {@code records-lag} metrics under the source id of its configuration. */
+    /** Files each consumer's partition {@code records-lag} metrics under its source id and subtask index. */
     public static final class LagReporter implements MetricsReporter {
-        private String sourceId;
+        private Partitions partitions;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            Object id = configs.get(SOURCE_ID);
-            sourceId = id == null ? null : id.toString();
+            // The source's other clients (its enumerator's admin client, "<prefix>-enumerator-admin-client") get
+            // this reporter too: only a consumer of a subtask ("<prefix>-<subtask>") files anything, and a reporter
+            // never fails the client it reports for.
+            Object source = configs.get(SOURCE_ID);
+            Object client = configs.get("client.id");
+            if (source == null || client == null || !client.toString().startsWith(source + "-")) return;
+            String subtask = client.toString().substring(source.toString().length() + 1);
+            if (subtask.isEmpty() || !subtask.chars().allMatch(Character::isDigit)) return;
+            partitions = KafkaBacklog.partitions(source.toString(), Integer.parseInt(subtask));
         }
 
         @Override
@@ -106,21 +126,18 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
         @Override
         public void metricChange(KafkaMetric metric) {
             Integer partition = partitionLag(metric);
-            if (partition != null && sourceId != null) {
-                SOURCES.computeIfAbsent(sourceId, id -> new Partitions()).lag.put(partition, metric);
-            }
+            if (partition != null && partitions != null) partitions.lag.put(partition, metric);
         }
 
         @Override
         public void metricRemoval(KafkaMetric metric) {
             Integer partition = partitionLag(metric);
-            Partitions partitions = sourceId == null ? null : SOURCES.get(sourceId);
             if (partition != null && partitions != null) partitions.lag.remove(partition, metric);
         }
 
         @Override
         public void close() {
-            // Metrics are removed one by one as the consumer closes; the (small) source entry stays for a restart.
+            // Metrics are removed one by one as the consumer closes; the (small) task entry stays for a restart.
         }
 
         private static Integer partitionLag(KafkaMetric metric) {

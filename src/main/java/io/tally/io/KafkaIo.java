@@ -52,7 +52,6 @@ public final class KafkaIo {
         props.setProperty("partition.discovery.interval.ms", "60000");
         // Unique per source of this job graph: consumers and watermark generators of the same source meet under it.
         String sourceId = config.kafka.groupId + "-" + stream.wireName() + "-" + UUID.randomUUID();
-        props.setProperty("client.id.prefix", sourceId);
         KafkaBacklog backlog = new KafkaBacklog(sourceId);
         backlog.configure(props);
         OffsetResetStrategy reset = "latest".equals(config.kafka.startingOffsets)

@@ -31,7 +31,7 @@ public final class PartitionWatermarks<T> implements WatermarkStrategy<Ingested<
     /** Tells whether a partition has records its source has not read yet. */
     public interface Backlog extends java.io.Serializable {
         /** Opened once per source task, shared by the generators of its partitions. */
-        Probe open();
+        Probe open(WatermarkGeneratorSupplier.Context context);
     }
 
     /** One task's view of its partitions' backlogs. */
@@ -79,7 +79,7 @@ public final class PartitionWatermarks<T> implements WatermarkStrategy<Ingested<
     @Override
     public WatermarkGenerator<Ingested<T>> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
         if (idleness == null) return new Generator<>(boundMs, null, null, 0);
-        if (probe == null) probe = backlog.open(); // one per task: this strategy is deserialized per task
+        if (probe == null) probe = backlog.open(context); // one per task: this strategy is deserialized per task
         return new Generator<>(boundMs, probe, context.getInputActivityClock(), idleness.toNanos());
     }
 
