@@ -514,8 +514,8 @@ class StandaloneClusterIT {
         return (Math.floorDiv(ts, DAY) + 1) * DAY;
     }
 
-    /** a minus b, as multisets. */
-    private static List<String> minus(List<String> a, List<String> b) {
+    /** a minus b, as multisets, sorted. */
+    static List<String> minus(List<String> a, List<String> b) {
         Map<String, Integer> counts = new HashMap<>();
         for (String s : b) counts.merge(s, 1, Integer::sum);
         List<String> rest = new ArrayList<>();
