@@ -36,26 +36,25 @@ public class Ingested<T> {
         return reason == null;
     }
 
+    private Ingested(byte[] value, String topic, Integer partition, Long offset) {
+        this.value = value;
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+    }
+
     static <T> Ingested<T> accepted(T record, long ts, byte[] value, String topic, Integer partition, Long offset) {
-        Ingested<T> in = new Ingested<>();
+        Ingested<T> in = new Ingested<>(value, topic, partition, offset);
         in.record = record;
         in.ts = ts;
-        in.value = value;
-        in.topic = topic;
-        in.partition = partition;
-        in.offset = offset;
         return in;
     }
 
     static <T> Ingested<T> rejected(DeadLetterReason reason, String detail, byte[] value, String topic,
                                     Integer partition, Long offset) {
-        Ingested<T> in = new Ingested<>();
+        Ingested<T> in = new Ingested<>(value, topic, partition, offset);
         in.reason = reason;
         in.detail = detail;
-        in.value = value;
-        in.topic = topic;
-        in.partition = partition;
-        in.offset = offset;
         return in;
     }
 
