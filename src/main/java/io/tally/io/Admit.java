@@ -71,12 +71,17 @@ public class Admit<T> extends ProcessFunction<Ingested<T>, T> implements Checkpo
         this.watermarkBoundMs = watermarkBoundMs;
     }
 
-    /** Admits the records of {@code in}; dead letters on {@link DeadLetters#TAG} of the result. */
+    /**
+     * Admits the records of {@code in}, at its parallelism so that it chains to the source and sees each partition
+     * in the order it was read; dead letters on {@link DeadLetters#TAG} of the result.
+     */
     public static <T> SingleOutputStreamOperator<T> apply(DataStream<Ingested<T>> in, Stream stream, Class<T> type,
                                                           long latenessBoundMs, long watermarkBoundMs) {
-        return in.transform("Admit " + stream.wireName(), TypeInformation.of(type),
+        SingleOutputStreamOperator<T> admitted = in.transform("Admit " + stream.wireName(), TypeInformation.of(type),
                         new Operator<>(new Admit<T>(stream, latenessBoundMs, watermarkBoundMs)))
                 .uid("admit-" + stream.wireName());
+        admitted.setParallelism(in.getParallelism());
+        return admitted;
     }
 
     /**

@@ -132,7 +132,6 @@ public final class Ingest {
             DataStream<Ingested<T>> read = sources.read(new RecordReader<>(stream, type, futureSkew), bound, idleness);
             SingleOutputStreamOperator<T> admitted =
                     Admit.apply(read, stream, type, input ? bound : Long.MAX_VALUE, bound);
-            admitted.setParallelism(read.getParallelism());
             report(stream, admitted.getSideOutput(DeadLetters.TAG));
             return admitted;
         }

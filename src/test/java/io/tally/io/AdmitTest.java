@@ -72,6 +72,15 @@ class AdmitTest {
         return h;
     }
 
+    /** A harness restored from {@code snapshot} and opened. */
+    private OneInputStreamOperatorTestHarness<Ingested<View>, View> restored(OperatorSubtaskState snapshot)
+            throws Exception {
+        var h = unopenedViews(null);
+        h.initializeState(snapshot);
+        h.open();
+        return h;
+    }
+
     static String viewJson(String eventId, long ts) {
         return "{\"eventId\":\"" + eventId + "\",\"ts\":" + ts + ",\"userId\":\"u1\",\"creatorId\":\"c1\","
                 + "\"contentId\":\"k1\",\"contentType\":\"VIDEO\"}";
@@ -187,9 +196,7 @@ class AdmitTest {
         before.processElement(kafka(viewJson("b", 6_000), 0, 1), 0);
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
 
-        var after = unopenedViews(null);
-        after.initializeState(snapshot);
-        after.open();
+        var after = restored(snapshot);
         after.processElement(kafka(viewJson("late", 2_999), 0, 2), 0);
         after.processElement(kafka(viewJson("onTime", 3_000), 0, 3), 0);
         assertThat(eventIds(after)).containsExactly("onTime");
@@ -210,9 +217,7 @@ class AdmitTest {
                 one.snapshot(1L, 1L), two.snapshot(1L, 1L), empty.snapshot(1L, 1L));
 
         // After a rescale either partition may come to any task: each gets every partition's maximum back.
-        var restored = unopenedViews(null);
-        restored.initializeState(merged);
-        restored.open();
+        var restored = restored(merged);
         restored.processElement(kafka(viewJson("late1", 14_999), 1, 1), 0);
         restored.processElement(kafka(viewJson("onTime1", 15_000), 1, 2), 0);
         restored.processElement(kafka(viewJson("late0", 2_999), 0, 1), 0);
@@ -283,9 +288,7 @@ class AdmitTest {
     void nothingSeenNothingLate() throws Exception {
         var fresh = views();
         OperatorSubtaskState snapshot = fresh.snapshot(1L, 1L);
-        var restored = unopenedViews(null);
-        restored.initializeState(snapshot);
-        restored.open();
+        var restored = restored(snapshot);
         restored.processElement(kafka(viewJson("a", 0), 0, 0), 0);
         assertThat(eventIds(restored)).containsExactly("a");
     }
