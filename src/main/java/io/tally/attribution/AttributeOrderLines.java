@@ -43,9 +43,10 @@ import java.util.Set;
  * watermark passes T, so every click and view at or before T that is not late has arrived; commission rules, products
  * and creators are broadcast to every task and read as of T.
  *
- * <p>State per user, each piece bounded by a horizon and cleared by event-time timers: clicks per product for the
- * click window, views per product for the view window, orders until their ts, and the last order per merchant for the
- * customer horizon.
+ * <p>State per user: the {@link UserHistory} (clicks within the click window, the views that can still be a product's
+ * last view within the view window, the last order per merchant within the customer horizon), pruned by one event-time
+ * timer per user at the whole hour after its earliest expiry, and cleared with it when nothing is left; orders wait
+ * in their own map until the watermark passes their ts (a timer per order).
  */
 public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, UserActivity, ReferenceData, Attribution> {
     private static final long serialVersionUID = 1L;
@@ -72,18 +73,10 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private final long customerHorizonMs;
     private final List<Model> shadowModels;
 
-    /** Clicks of this user by productId, sorted by (ts, eventId). */
-    private transient MapState<String, List<TouchPoint>> clicks;
-    /** Views of this user by each productId they showed, sorted by (ts, eventId). */
-    private transient MapState<String, List<TouchPoint>> views;
+    /** The user's touches and last orders (one value: one get and one put per event). */
+    private transient ValueState<UserHistory> history;
     /** Orders waiting for the watermark, by ts. */
     private transient MapState<Long, List<Order>> pendingOrders;
-    /** ts of this user's latest order at each merchant (for newCustomer). */
-    private transient MapState<String, Long> lastOrderAt;
-    /** What each prune timer drops, by the timer's time. */
-    private transient MapState<Long, Expiring> expiring;
-    /** The latest prune timer: when it fires, everything of this user has expired. */
-    private transient ValueState<Long> lastPruneAt;
 
     /** ruleIds by merchant, derived from the broadcast rules; rebuilt after a restore. */
     private transient Map<String, Set<String>> rulesByMerchant;
@@ -102,15 +95,9 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
 
     @Override
     public void open(OpenContext openContext) {
-        TypeInformation<List<TouchPoint>> touches = Types.LIST(TypeInformation.of(TouchPoint.class));
-        clicks = getRuntimeContext().getMapState(new MapStateDescriptor<>("clicks", Types.STRING, touches));
-        views = getRuntimeContext().getMapState(new MapStateDescriptor<>("views", Types.STRING, touches));
+        history = getRuntimeContext().getState(new ValueStateDescriptor<>("history", UserHistorySerializer.INSTANCE));
         pendingOrders = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending-orders", Types.LONG, Types.LIST(TypeInformation.of(Order.class))));
-        lastOrderAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-order-at", Types.STRING, Types.LONG));
-        expiring = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "expiring", Types.LONG, TypeInformation.of(Expiring.class)));
-        lastPruneAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-prune-at", Types.LONG));
         linesByTouch = new HashMap<>();
         org.apache.flink.metrics.MetricGroup tally = io.tally.io.TallyMetrics.group(getRuntimeContext().getMetricGroup());
         for (Touch t : Touch.values()) {
@@ -149,116 +136,85 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     @Override
     public void processElement(UserActivity activity, ReadOnlyContext ctx, Collector<Attribution> out) throws Exception {
         long ts = activity.ts();
-        if (ts <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (ts <= watermark) {
             ctx.output(DeadLetters.TAG, DeadLetters.of(activity.stream(), DeadLetterReason.LATE,
-                    "ts " + ts + " is not after the watermark " + ctx.timerService().currentWatermark(),
-                    activity.record()));
+                    "ts " + ts + " is not after the watermark " + watermark, activity.record()));
             return;
         }
-        if (activity.click != null) {
-            Click c = activity.click;
-            clicks.put(c.productId, withTouch(clicks.get(c.productId), TouchPoint.of(c)));
-            Expiring e = expiringAt(pruneAt(c.ts + clickWindowMs), ctx.timerService());
-            Expiring.addOnce(e.clickProducts, c.productId);
-            expiring.put(pruneAt(c.ts + clickWindowMs), e);
-        } else if (activity.view != null) {
-            View v = activity.view;
-            if (v.productIds == null || v.productIds.length == 0) return; // nothing it could be credited for
-            TouchPoint touch = TouchPoint.of(v);
-            long at = pruneAt(v.ts + viewWindowMs);
-            Expiring e = expiringAt(at, ctx.timerService());
-            for (String productId : v.productIds) {
-                views.put(productId, withTouch(views.get(productId), touch));
-                Expiring.addOnce(e.viewProducts, productId);
-            }
-            expiring.put(at, e);
-        } else {
+        if (activity.order != null) {
             Order o = activity.order;
             List<Order> atTs = pendingOrders.get(o.ts);
             List<Order> updated = atTs == null ? new ArrayList<>(1) : new ArrayList<>(atTs);
             updated.add(o);
             pendingOrders.put(o.ts, updated);
             ctx.timerService().registerEventTimeTimer(o.ts);
+            return;
         }
-    }
-
-    /**
-     * When to drop what expires at {@code expiry}: at the next whole hour. Pruning only bounds state (orders read
-     * their touches through the window bounds, not through pruning), and a user's touches of one hour share a
-     * timer (a key's timers at the same time are one timer): one state sweep per user and hour, not per event.
-     */
-    static long pruneAt(long expiry) {
-        long rest = Math.floorMod(expiry, PRUNE_GRANULARITY_MS);
-        return rest == 0 ? expiry : expiry - rest + PRUNE_GRANULARITY_MS;
-    }
-
-    private static List<TouchPoint> withTouch(List<TouchPoint> touches, TouchPoint touch) {
-        List<TouchPoint> updated = touches == null ? new ArrayList<>(1) : new ArrayList<>(touches);
-        int i = updated.size();
-        while (i > 0 && TouchPoint.BY_TS_THEN_EVENT_ID.compare(updated.get(i - 1), touch) > 0) i--;
-        updated.add(i, touch);
-        return updated;
+        if (activity.view != null && activity.view.productIds.length == 0) return; // nothing it could be credited for
+        UserHistory h = history();
+        if (activity.click != null) h.addClick(TouchPoint.of(activity.click));
+        else h.addView(TouchPoint.of(activity.view), watermark);
+        schedulePrune(h, ctx.timerService());
+        history.update(h);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
+        UserHistory h = history();
         List<Order> orders = pendingOrders.get(time);
         if (orders != null) {
             pendingOrders.remove(time);
             List<Order> sorted = new ArrayList<>(orders);
             sorted.sort(BY_ORDER_ID); // same ts: the smaller orderId is the earlier order (newCustomer)
             for (Order order : sorted) {
-                attribute(order, ctx, out);
+                attribute(order, h, ctx, out);
             }
         }
         // Every later order has ts > time: drop what no such order can use.
-        Expiring due = expiring.get(time);
-        if (due == null) return;
-        expiring.remove(time);
-        // Point removals only: every entry is listed in the bucket of its own expiry, so the latest bucket leaves
-        // nothing behind (and a map state's clear() would be a prefix scan on RocksDB).
-        for (String productId : due.clickProducts) prune(clicks, productId, time - clickWindowMs);
-        for (String productId : due.viewProducts) prune(views, productId, time - viewWindowMs);
-        for (String merchantId : due.merchants) {
-            Long at = lastOrderAt.get(merchantId);
-            if (at != null && at <= time - customerHorizonMs) lastOrderAt.remove(merchantId);
+        h.prune(time, clickWindowMs, viewWindowMs, customerHorizonMs);
+        if (h.pruneAt <= time) h.pruneAt = UserHistory.NO_PRUNE; // this was the prune timer
+        if (h.isEmpty()) {
+            if (h.pruneAt != UserHistory.NO_PRUNE) ctx.timerService().deleteEventTimeTimer(h.pruneAt);
+            history.clear();
+            return;
         }
-        Long last = lastPruneAt.value();
-        if (last != null && last == time) lastPruneAt.clear();
+        schedulePrune(h, ctx.timerService());
+        history.update(h);
     }
 
-    /** The prune entry of a timer at {@code at}, registering the timer (once per time and user). */
-    private Expiring expiringAt(long at, TimerService timers) throws Exception {
-        Expiring e = expiring.get(at);
-        if (e != null) return e;
+    private UserHistory history() throws Exception {
+        UserHistory h = history.value();
+        return h != null ? h : new UserHistory();
+    }
+
+    /**
+     * Registers a prune timer for the user's earliest expiry, unless one at or before it is registered already: one
+     * timer per user at a time, at a whole hour ({@link #pruneAt}).
+     */
+    private void schedulePrune(UserHistory h, TimerService timers) {
+        long expiry = h.nextExpiry(clickWindowMs, viewWindowMs, customerHorizonMs);
+        if (expiry == Long.MAX_VALUE) return;
+        long at = pruneAt(expiry);
+        if (h.pruneAt != UserHistory.NO_PRUNE && h.pruneAt <= at) return;
         timers.registerEventTimeTimer(at);
-        Long last = lastPruneAt.value();
-        if (last == null || at > last) lastPruneAt.update(at);
-        return new Expiring();
+        h.pruneAt = at;
     }
 
-    /** Removes the product's touches at or before {@code notAfter}. */
-    private static void prune(MapState<String, List<TouchPoint>> touches, String productId, long notAfter)
-            throws Exception {
-        List<TouchPoint> list = touches.get(productId);
-        if (list == null) return;
-        int keepFrom = 0;
-        while (keepFrom < list.size() && list.get(keepFrom).ts <= notAfter) keepFrom++;
-        if (keepFrom == list.size()) touches.remove(productId);
-        else if (keepFrom > 0) touches.put(productId, new ArrayList<>(list.subList(keepFrom, list.size())));
+    /**
+     * When to drop what expires at {@code expiry}: at the next whole hour. Pruning only bounds state (orders read
+     * their touches through the window bounds, not through pruning), so a user's timer can wait for the hour.
+     */
+    static long pruneAt(long expiry) {
+        long rest = Math.floorMod(expiry, PRUNE_GRANULARITY_MS);
+        return rest == 0 ? expiry : expiry - rest + PRUNE_GRANULARITY_MS;
     }
 
     // ---- attribution of one order ----
 
-    private void attribute(Order order, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
+    private void attribute(Order order, UserHistory h, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
         long t = order.ts;
-        Long previous = lastOrderAt.get(order.merchantId);
-        boolean newCustomer = previous == null || previous < t - customerHorizonMs;
-        lastOrderAt.put(order.merchantId, t);
-        long at = pruneAt(t + customerHorizonMs);
-        Expiring e = expiringAt(at, ctx.timerService());
-        Expiring.addOnce(e.merchants, order.merchantId);
-        expiring.put(at, e);
+        boolean newCustomer = h.recordOrder(order.merchantId, t, customerHorizonMs);
 
         ReadOnlyBroadcastState<String, List<CommissionRule>> rules = ctx.getBroadcastState(RULES);
         ReadOnlyBroadcastState<String, List<Product>> products = ctx.getBroadcastState(PRODUCTS);
@@ -266,7 +222,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         for (OrderLine line : order.lines) {
             LineContext lc = new LineContext(order, line, newCustomer,
                     AsOf.find(products.get(line.productId), p -> p.ts, t));
-            List<TouchPoint> candidates = within(clicks.get(line.productId), t - clickWindowMs, t);
+            List<TouchPoint> candidates = h.clicks(line.productId, t - clickWindowMs, t);
             if (!candidates.isEmpty()) {
                 emit(lc, settings.primaryModel, Touch.CLICK,
                         AttributionModels.credit(settings.primaryModel, candidates, t, halfLifeMs), rules, creators, ctx, out);
@@ -276,25 +232,14 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
                 }
                 continue;
             }
-            List<TouchPoint> seen = within(views.get(line.productId), t - viewWindowMs, t);
-            Touch touch = seen.isEmpty() ? Touch.NONE : Touch.VIEW;
-            List<Credit> credits = seen.isEmpty() ? List.of(new Credit(null, BigDecimal.ONE))
-                    : List.of(new Credit(seen.get(seen.size() - 1), BigDecimal.ONE));
+            TouchPoint seen = h.lastView(line.productId, t - viewWindowMs, t);
+            Touch touch = seen == null ? Touch.NONE : Touch.VIEW;
+            List<Credit> credits = List.of(new Credit(seen, BigDecimal.ONE));
             emit(lc, settings.primaryModel, touch, credits, rules, creators, ctx, out);
             for (Model shadow : shadowModels) {
                 emit(lc, shadow, touch, credits, rules, creators, ctx, out);
             }
         }
-    }
-
-    /** Touches with from <= ts <= to (both bounds inclusive), in (ts, eventId) order. */
-    private static List<TouchPoint> within(List<TouchPoint> touches, long from, long to) {
-        if (touches == null) return List.of();
-        List<TouchPoint> result = new ArrayList<>(touches.size());
-        for (TouchPoint tp : touches) {
-            if (tp.ts >= from && tp.ts <= to) result.add(tp);
-        }
-        return result;
     }
 
     /** What every record of one line shares. */

@@ -3,8 +3,10 @@ package io.tally.attribution;
 import io.tally.event.Click;
 import io.tally.event.View;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The part of a click or view that attribution keeps in state: who showed what, when. Ordered by (ts, eventId), the
@@ -19,6 +21,13 @@ public class TouchPoint {
     public String creatorId;
     public String contentId;
     public String contentFormat;
+    /**
+     * The products it was a touch for: a click's product, or the products of a view that it can still be the last view
+     * of ({@link UserHistory}).
+     */
+    public String[] productIds = NO_PRODUCTS;
+
+    private static final String[] NO_PRODUCTS = new String[0];
 
     public TouchPoint() {}
 
@@ -31,11 +40,37 @@ public class TouchPoint {
     }
 
     public static TouchPoint of(Click c) {
-        return new TouchPoint(c.eventId, c.ts, c.creatorId, c.contentId, c.contentFormat);
+        TouchPoint t = new TouchPoint(c.eventId, c.ts, c.creatorId, c.contentId, c.contentFormat);
+        t.productIds = new String[] {c.productId};
+        return t;
     }
 
     public static TouchPoint of(View v) {
-        return new TouchPoint(v.eventId, v.ts, v.creatorId, v.contentId, v.contentFormat);
+        TouchPoint t = new TouchPoint(v.eventId, v.ts, v.creatorId, v.contentId, v.contentFormat);
+        t.productIds = v.productIds.clone(); // pruned in place later: never the view's own array
+        return t;
+    }
+
+    public boolean shows(String productId) {
+        for (String p : productIds) {
+            if (p.equals(productId)) return true;
+        }
+        return false;
+    }
+
+    /** Its products not in {@code products}: this touch's own array when none is. */
+    String[] productIdsNotIn(Set<String> products) {
+        int left = 0;
+        for (String p : productIds) {
+            if (!products.contains(p)) left++;
+        }
+        if (left == productIds.length) return productIds;
+        String[] result = new String[left];
+        int i = 0;
+        for (String p : productIds) {
+            if (!products.contains(p)) result[i++] = p;
+        }
+        return result;
     }
 
     /** Whether this touch and another credit the same (creatorId, contentId): their weights are merged. */
@@ -48,7 +83,8 @@ public class TouchPoint {
         if (!(o instanceof TouchPoint)) return false;
         TouchPoint t = (TouchPoint) o;
         return ts == t.ts && Objects.equals(eventId, t.eventId) && Objects.equals(creatorId, t.creatorId)
-                && Objects.equals(contentId, t.contentId) && Objects.equals(contentFormat, t.contentFormat);
+                && Objects.equals(contentId, t.contentId) && Objects.equals(contentFormat, t.contentFormat)
+                && Arrays.equals(productIds, t.productIds);
     }
 
     @Override
