@@ -14,6 +14,8 @@ import io.tally.event.View;
 import io.tally.io.DeadLetterReason;
 import io.tally.io.DeadLetters;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -43,10 +45,11 @@ import java.util.Set;
  * watermark passes T, so every click and view at or before T that is not late has arrived; commission rules, products
  * and creators are broadcast to every task and read as of T.
  *
- * <p>State per user: the {@link UserHistory} (clicks within the click window, the views that can still be a product's
- * last view within the view window, the last order per merchant within the customer horizon), pruned by one event-time
- * timer per user at the whole hour after its earliest expiry, and cleared with it when nothing is left; orders wait
- * in their own map until the watermark passes their ts (a timer per order).
+ * <p>State per user: its clicks and views, each appended to a list as it comes (on RocksDB a blind merge: a touch
+ * costs one write and no read); the last order per merchant; orders waiting for the watermark (a timer per order).
+ * Touches and last orders are read only when an order is attributed or a prune timer fires: every touch and order
+ * has one at the whole hour after its expiry (click window, view window, customer horizon), shared by what expires in
+ * the same hour, which rewrites what remains ({@link UserHistory#prune}) and clears the state when nothing does.
  */
 public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, UserActivity, ReferenceData, Attribution> {
     private static final long serialVersionUID = 1L;
@@ -66,6 +69,8 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private final AttributionSettings settings;
     /** Granularity of the timers that drop expired touches and customers ({@link #pruneAt}). */
     static final long PRUNE_GRANULARITY_MS = 3_600_000;
+    /** How many users' view prune timers a task remembers (a few MB). */
+    private static final int RECENT_USERS = 65_536;
 
     private final long clickWindowMs;
     private final long viewWindowMs;
@@ -73,10 +78,16 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private final long customerHorizonMs;
     private final List<Model> shadowModels;
 
-    /** The user's touches and last orders (one value: one get and one put per event). */
-    private transient ValueState<UserHistory> history;
+    /** The user's clicks, appended as they come (any order). */
+    private transient ListState<TouchPoint> clicks;
+    /** The user's views, appended as they come (any order). */
+    private transient ListState<TouchPoint> views;
+    /** ts of the user's last order at each merchant. */
+    private transient ValueState<Map<String, Long>> lastOrderAt;
     /** Orders waiting for the watermark, by ts. */
     private transient MapState<Long, List<Order>> pendingOrders;
+    /** The view prune timer last registered per recent user: spares the timer write of every other view. */
+    private transient Map<String, Long> viewPruneTimers;
 
     /** ruleIds by merchant, derived from the broadcast rules; rebuilt after a restore. */
     private transient Map<String, Set<String>> rulesByMerchant;
@@ -95,7 +106,11 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
 
     @Override
     public void open(OpenContext openContext) {
-        history = getRuntimeContext().getState(new ValueStateDescriptor<>("history", UserHistorySerializer.INSTANCE));
+        clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("clicks", TouchPointSerializer.INSTANCE));
+        views = getRuntimeContext().getListState(new ListStateDescriptor<>("views", TouchPointSerializer.INSTANCE));
+        lastOrderAt = getRuntimeContext().getState(new ValueStateDescriptor<>(
+                "last-order-at", Types.MAP(Types.STRING, Types.LONG)));
+        viewPruneTimers = new RecentlyUsed<>(RECENT_USERS);
         pendingOrders = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending-orders", Types.LONG, Types.LIST(TypeInformation.of(Order.class))));
         linesByTouch = new HashMap<>();
@@ -142,26 +157,31 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
                     "ts " + ts + " is not after the watermark " + watermark, activity.record()));
             return;
         }
-        if (activity.order != null) {
+        if (activity.click != null) {
+            clicks.add(TouchPoint.of(activity.click)); // an append, not a read and a write
+            ctx.timerService().registerEventTimeTimer(pruneAt(ts + clickWindowMs));
+        } else if (activity.view != null) {
+            if (activity.view.productIds.length == 0) return; // nothing it could be credited for
+            views.add(TouchPoint.of(activity.view));
+            long at = pruneAt(ts + viewWindowMs);
+            // A user's views of one hour share a prune timer: register it once, not per view.
+            Long registered = viewPruneTimers.put(ctx.getCurrentKey(), at);
+            if (registered == null || registered != at) ctx.timerService().registerEventTimeTimer(at);
+        } else {
             Order o = activity.order;
             List<Order> atTs = pendingOrders.get(o.ts);
             List<Order> updated = atTs == null ? new ArrayList<>(1) : new ArrayList<>(atTs);
             updated.add(o);
             pendingOrders.put(o.ts, updated);
             ctx.timerService().registerEventTimeTimer(o.ts);
-            return;
         }
-        if (activity.view != null && activity.view.productIds.length == 0) return; // nothing it could be credited for
-        UserHistory h = history();
-        if (activity.click != null) h.addClick(TouchPoint.of(activity.click));
-        else h.addView(TouchPoint.of(activity.view), watermark);
-        schedulePrune(h, ctx.timerService());
-        history.update(h);
     }
 
+    /** Attributes the orders at {@code time}, if any, then prunes: each touch and order has a timer at its expiry. */
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
-        UserHistory h = history();
+        viewPruneTimers.remove(ctx.getCurrentKey(), time);
+        UserHistory h = new UserHistory(clicks.get(), views.get(), lastOrderAt.value());
         List<Order> orders = pendingOrders.get(time);
         if (orders != null) {
             pendingOrders.remove(time);
@@ -173,37 +193,23 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         }
         // Every later order has ts > time: drop what no such order can use.
         h.prune(time, clickWindowMs, viewWindowMs, customerHorizonMs);
-        if (h.pruneAt <= time) h.pruneAt = UserHistory.NO_PRUNE; // this was the prune timer
-        if (h.isEmpty()) {
-            if (h.pruneAt != UserHistory.NO_PRUNE) ctx.timerService().deleteEventTimeTimer(h.pruneAt);
-            history.clear();
-            return;
+        if (h.clicksChanged()) {
+            if (h.clicks().isEmpty()) clicks.clear();
+            else clicks.update(h.clicks());
         }
-        schedulePrune(h, ctx.timerService());
-        history.update(h);
-    }
-
-    private UserHistory history() throws Exception {
-        UserHistory h = history.value();
-        return h != null ? h : new UserHistory();
-    }
-
-    /**
-     * Registers a prune timer for the user's earliest expiry, unless one at or before it is registered already: one
-     * timer per user at a time, at a whole hour ({@link #pruneAt}).
-     */
-    private void schedulePrune(UserHistory h, TimerService timers) {
-        long expiry = h.nextExpiry(clickWindowMs, viewWindowMs, customerHorizonMs);
-        if (expiry == Long.MAX_VALUE) return;
-        long at = pruneAt(expiry);
-        if (h.pruneAt != UserHistory.NO_PRUNE && h.pruneAt <= at) return;
-        timers.registerEventTimeTimer(at);
-        h.pruneAt = at;
+        if (h.viewsChanged()) {
+            if (h.views().isEmpty()) views.clear();
+            else views.update(h.views());
+        }
+        if (h.ordersChanged()) {
+            if (h.lastOrderAt().isEmpty()) lastOrderAt.clear();
+            else lastOrderAt.update(h.lastOrderAt());
+        }
     }
 
     /**
      * When to drop what expires at {@code expiry}: at the next whole hour. Pruning only bounds state (orders read
-     * their touches through the window bounds, not through pruning), so a user's timer can wait for the hour.
+     * their touches through the window bounds, not through pruning), so a user's touches of one hour share a timer.
      */
     static long pruneAt(long expiry) {
         long rest = Math.floorMod(expiry, PRUNE_GRANULARITY_MS);
@@ -215,6 +221,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     private void attribute(Order order, UserHistory h, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
         long t = order.ts;
         boolean newCustomer = h.recordOrder(order.merchantId, t, customerHorizonMs);
+        ctx.timerService().registerEventTimeTimer(pruneAt(t + customerHorizonMs));
 
         ReadOnlyBroadcastState<String, List<CommissionRule>> rules = ctx.getBroadcastState(RULES);
         ReadOnlyBroadcastState<String, List<Product>> products = ctx.getBroadcastState(PRODUCTS);

@@ -9,35 +9,58 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What attribution remembers of one user between events (CONTRACT section 3), as one value: the clicks within the
+ * What attribution knows of one user when it attributes an order or prunes (CONTRACT section 3): the clicks within the
  * click window, the views that can still be the last view of a product within the view window, and the user's last
- * order at each merchant within the customer horizon. It is read and written once per event, so the keyed state
- * costs one get and one put whatever the user did.
+ * order at each merchant within the customer horizon. Built from the user's state in (ts, eventId) order; the parts
+ * that changed are written back.
  *
  * <p>Everything here is decided by event time against a time {@code t} that no unattributed order is at or before
- * (the watermark, or the time of the timer being handled): every order still to come has T > t.
+ * (the time of the timer being handled): every order still to come has T > t.
  */
 public final class UserHistory {
-    /** No prune timer is registered. */
-    public static final long NO_PRUNE = Long.MIN_VALUE;
-
     /** Clicks in (ts, eventId) order; each touch shows one product. */
     final List<TouchPoint> clicks;
     /** Views in (ts, eventId) order, each with the products it can still be the last view of. */
     final List<TouchPoint> views;
     /** ts of the user's last order at each merchant. */
     final Map<String, Long> lastOrderAt;
-    /** The time of the user's registered prune timer, or {@link #NO_PRUNE}. */
-    long pruneAt = NO_PRUNE;
+    private boolean clicksChanged;
+    private boolean viewsChanged;
+    private boolean ordersChanged;
 
     public UserHistory() {
-        this(new ArrayList<>(), new ArrayList<>(), new HashMap<>());
+        this(List.of(), List.of(), null);
     }
 
-    UserHistory(List<TouchPoint> clicks, List<TouchPoint> views, Map<String, Long> lastOrderAt) {
-        this.clicks = clicks;
-        this.views = views;
-        this.lastOrderAt = lastOrderAt;
+    /** A user's history from its state: touches in any order, null for none. */
+    public UserHistory(Iterable<TouchPoint> clicks, Iterable<TouchPoint> views, Map<String, Long> lastOrderAt) {
+        this.clicks = sorted(clicks);
+        this.views = sorted(views);
+        this.lastOrderAt = lastOrderAt == null ? new HashMap<>() : new HashMap<>(lastOrderAt);
+    }
+
+    public boolean clicksChanged() {
+        return clicksChanged;
+    }
+
+    public boolean viewsChanged() {
+        return viewsChanged;
+    }
+
+    public boolean ordersChanged() {
+        return ordersChanged;
+    }
+
+    public List<TouchPoint> clicks() {
+        return clicks;
+    }
+
+    public List<TouchPoint> views() {
+        return views;
+    }
+
+    public Map<String, Long> lastOrderAt() {
+        return lastOrderAt;
     }
 
     public boolean isEmpty() {
@@ -46,16 +69,12 @@ public final class UserHistory {
 
     public void addClick(TouchPoint click) {
         insert(clicks, click);
+        clicksChanged = true;
     }
 
-    /**
-     * Adds a view and forgets, of the views at or before {@code t}, each product that a later view at or before
-     * {@code t} also showed: for an order at T > t, the last view of that product at or before T is not the earlier
-     * one. This keeps one view per product shown before t, however many views the user makes in the view window.
-     */
-    public void addView(TouchPoint view, long t) {
+    public void addView(TouchPoint view) {
         insert(views, view);
-        forgetShadowedViews(t);
+        viewsChanged = true;
     }
 
     /** The clicks on {@code productId} with from <= ts <= to, in (ts, eventId) order. */
@@ -86,43 +105,38 @@ public final class UserHistory {
      */
     public boolean recordOrder(String merchantId, long t, long customerHorizonMs) {
         Long previous = lastOrderAt.put(merchantId, t);
+        ordersChanged = true;
         return previous == null || previous < t - customerHorizonMs;
     }
 
-    /** Drops what no order after {@code t} can use: touches at or before t - window, orders at or before t - horizon. */
+    /**
+     * Drops what no order after {@code t} can use: touches at or before t - window, orders at or before t - horizon,
+     * and, of the views at or before t, each product that a later view at or before t also showed (for an order at
+     * T > t the last view of that product is not the earlier one). The last keeps one view per product shown before t,
+     * however many views the user makes in the view window.
+     */
     public void prune(long t, long clickWindowMs, long viewWindowMs, long customerHorizonMs) {
-        dropUntil(clicks, t - clickWindowMs);
-        dropUntil(views, t - viewWindowMs);
-        lastOrderAt.values().removeIf(at -> at <= t - customerHorizonMs);
-        forgetShadowedViews(t);
-    }
-
-    /** The earliest time at which {@link #prune} would drop something; Long.MAX_VALUE when empty. */
-    public long nextExpiry(long clickWindowMs, long viewWindowMs, long customerHorizonMs) {
-        long next = Long.MAX_VALUE;
-        if (!clicks.isEmpty()) next = Math.min(next, clicks.get(0).ts + clickWindowMs);
-        if (!views.isEmpty()) next = Math.min(next, views.get(0).ts + viewWindowMs);
-        for (long at : lastOrderAt.values()) next = Math.min(next, at + customerHorizonMs);
-        return next;
+        clicksChanged |= dropUntil(clicks, t - clickWindowMs);
+        viewsChanged |= dropUntil(views, t - viewWindowMs);
+        viewsChanged |= forgetShadowedViews(t);
+        ordersChanged |= lastOrderAt.values().removeIf(at -> at <= t - customerHorizonMs);
     }
 
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof UserHistory)) return false;
         UserHistory h = (UserHistory) o;
-        return pruneAt == h.pruneAt && clicks.equals(h.clicks) && views.equals(h.views)
-                && lastOrderAt.equals(h.lastOrderAt);
+        return clicks.equals(h.clicks) && views.equals(h.views) && lastOrderAt.equals(h.lastOrderAt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clicks, views, lastOrderAt, pruneAt);
+        return Objects.hash(clicks, views, lastOrderAt);
     }
 
     @Override
     public String toString() {
-        return "UserHistory{clicks=" + clicks + " views=" + views + " lastOrderAt=" + lastOrderAt + " pruneAt="
-                + pruneAt + "}";
+        return "UserHistory{clicks=" + clicks + " views=" + views + " lastOrderAt=" + lastOrderAt + "}";
     }
 
     private static void insert(List<TouchPoint> touches, TouchPoint touch) {
@@ -131,13 +145,22 @@ public final class UserHistory {
         touches.add(i, touch);
     }
 
-    private static void dropUntil(List<TouchPoint> touches, long notAfter) {
-        int keepFrom = 0;
-        while (keepFrom < touches.size() && touches.get(keepFrom).ts <= notAfter) keepFrom++;
-        if (keepFrom > 0) touches.subList(0, keepFrom).clear();
+    private static List<TouchPoint> sorted(Iterable<TouchPoint> touches) {
+        List<TouchPoint> list = new ArrayList<>();
+        if (touches != null) touches.forEach(list::add);
+        list.sort(TouchPoint.BY_TS_THEN_EVENT_ID);
+        return list;
     }
 
-    private void forgetShadowedViews(long t) {
+    private static boolean dropUntil(List<TouchPoint> touches, long notAfter) {
+        int keepFrom = 0;
+        while (keepFrom < touches.size() && touches.get(keepFrom).ts <= notAfter) keepFrom++;
+        touches.subList(0, keepFrom).clear();
+        return keepFrom > 0;
+    }
+
+    private boolean forgetShadowedViews(long t) {
+        boolean changed = false;
         Set<String> shown = new HashSet<>();
         int i = views.size() - 1;
         while (i >= 0 && views.get(i).ts > t) i--;
@@ -145,8 +168,14 @@ public final class UserHistory {
             TouchPoint view = views.get(i);
             String[] left = view.productIdsNotIn(shown);
             for (String p : view.productIds) shown.add(p);
-            if (left.length == 0) views.remove(i);
-            else view.productIds = left;
+            if (left.length == 0) {
+                views.remove(i);
+                changed = true;
+            } else if (left != view.productIds) {
+                view.productIds = left;
+                changed = true;
+            }
         }
+        return changed;
     }
 }

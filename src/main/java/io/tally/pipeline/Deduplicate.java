@@ -4,61 +4,101 @@ import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
 import io.tally.io.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
- * Drops an event whose id was already seen in the same stream within the dedup horizon (CONTRACT section 3.9), keyed
- * by the event's id: the first occurrence passes, later ones go to dead letters as DUPLICATE. The id is remembered
- * until the watermark passes first ts + horizon.
+ * Drops an event whose id was already seen in the same stream within the dedup horizon (CONTRACT section 3.9): the
+ * first occurrence passes, later ones go to dead letters as DUPLICATE, whatever else they say.
+ *
+ * <p>Keyed by {@link #bucketOf the bucket of the id} (one of {@value #BUCKETS}), each bucket holding its ids and the
+ * ts that passed. An id is remembered until the watermark passes ts + horizon; one timer per bucket and sweep
+ * interval (half the horizon, at least a second) drops what has expired by then, instead of one timer per event: an
+ * id costs a lookup and a write, and its share of a sweep.
  */
-public class Deduplicate<T> extends KeyedProcessFunction<String, T, T> {
+public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> {
     private static final long serialVersionUID = 1L;
+
+    /** How many buckets ids are spread over: fixed, since it is the key of the state. */
+    public static final int BUCKETS = 4096;
 
     /** A serializable ts accessor. */
     public interface Timestamp<T> extends ToLongFunction<T>, Serializable {}
 
     private final Stream stream;
     private final long horizonMs;
+    private final long sweepMs;
     private final Timestamp<T> timestamp;
+    private final KeySelector<T, String> id;
 
-    /** ts of the occurrence that passed. */
-    private transient ValueState<Long> seenAt;
+    /** ts of the occurrence that passed, by id. */
+    private transient MapState<String, Long> seenAt;
+    /** Sweep timers this task registered since it started, as sweep time * BUCKETS + bucket: skips re-registering. */
+    private transient Set<Long> sweeps;
 
-    public Deduplicate(Stream stream, long horizonMs, Timestamp<T> timestamp) {
+    public Deduplicate(Stream stream, long horizonMs, Timestamp<T> timestamp, KeySelector<T, String> id) {
         this.stream = stream;
         this.horizonMs = horizonMs;
+        this.sweepMs = Math.max(1_000, horizonMs / 2);
         this.timestamp = timestamp;
+        this.id = id;
+    }
+
+    /** The key of an id: String.hashCode is fixed by the language, so buckets survive restarts and upgrades. */
+    public static int bucketOf(String id) {
+        return Math.floorMod(id.hashCode(), BUCKETS);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        seenAt = getRuntimeContext().getState(new ValueStateDescriptor<>("seen-at", Types.LONG));
+        seenAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-at", Types.STRING, Types.LONG));
+        sweeps = new HashSet<>();
     }
 
     @Override
     public void processElement(T event, Context ctx, Collector<T> out) throws Exception {
         long ts = timestamp.applyAsLong(event);
-        Long seen = seenAt.value();
+        String eventId = id.getKey(event);
+        Long seen = seenAt.get(eventId);
         if (seen != null && Math.abs(ts - seen) <= horizonMs) {
             ctx.output(DeadLetters.TAG, DeadLetters.of(stream, DeadLetterReason.DUPLICATE,
-                    "id " + ctx.getCurrentKey() + " already seen at ts " + seen, event));
+                    "id " + eventId + " already seen at ts " + seen, event));
             return;
         }
-        seenAt.update(ts);
-        ctx.timerService().registerEventTimeTimer(ts + horizonMs);
+        seenAt.put(eventId, ts);
+        long sweepAt = sweepAt(ts + horizonMs);
+        if (sweeps.add(sweepAt * BUCKETS + ctx.getCurrentKey())) {
+            ctx.timerService().registerEventTimeTimer(sweepAt);
+        }
         out.collect(event);
+    }
+
+    /** The first sweep at or after {@code expiry}. */
+    private long sweepAt(long expiry) {
+        long rest = Math.floorMod(expiry, sweepMs);
+        return rest == 0 ? expiry : expiry - rest + sweepMs;
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<T> out) throws Exception {
-        Long seen = seenAt.value();
-        if (seen != null && seen + horizonMs <= time) seenAt.clear();
+        sweeps.remove(time * BUCKETS + ctx.getCurrentKey());
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Long> e : seenAt.entries()) {
+            if (e.getValue() + horizonMs <= time) expired.add(e.getKey());
+        }
+        // Removed by key after the scan: the heap backend drops a bucket whose last id goes.
+        for (String eventId : expired) seenAt.remove(eventId);
     }
 }

@@ -141,8 +141,8 @@ public final class Ingest {
             SingleOutputStreamOperator<T> admitted = versions(stream, type);
             if (admitted == null) return null;
             long horizon = config.attribution.dedupHorizon(stream).toMillis();
-            SingleOutputStreamOperator<T> unique = admitted.keyBy(id, Types.STRING)
-                    .process(new Deduplicate<>(stream, horizon, ts)).returns(type)
+            SingleOutputStreamOperator<T> unique = admitted.keyBy(e -> Deduplicate.bucketOf(id.getKey(e)), Types.INT)
+                    .process(new Deduplicate<>(stream, horizon, ts, id)).returns(type)
                     .uid("dedup-" + stream.wireName()).name("Deduplicate " + stream.wireName());
             report(stream, unique.getSideOutput(DeadLetters.TAG));
             return unique;

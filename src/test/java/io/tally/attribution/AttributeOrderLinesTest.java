@@ -588,11 +588,11 @@ class AttributeOrderLinesTest {
                 view("w1", T - HOUR, "c1", "v1", "p1", "p3"), view("w2", T + 1, "c1", "v1"),
                 order("o1", T, line("l1", 100_00)), order("o2", T + 2 * DAY, "m2", line("l1", 100_00)));
         watermark(T + 2 * DAY + WEEK);
-        // Clicks and views are gone; the last order at each merchant waits for the customer horizon: the user's one
-        // history value and its one prune timer remain.
+        // Clicks and views are gone; the last order at each merchant waits for the customer horizon: its value and
+        // the prune timer of each order remain.
         assertThat(attributions()).hasSize(2);
         assertThat(keyedStateEntries(harness())).isEqualTo(1);
-        assertThat(harness().numEventTimeTimers()).isEqualTo(1);
+        assertThat(harness().numEventTimeTimers()).isEqualTo(2);
         // Expired state goes at the next whole hour after its horizon.
         watermark(T + 2 * DAY + YEAR + HOUR);
         assertThat(keyedStateEntries(harness())).isZero();

@@ -32,12 +32,19 @@ class UserHistoryTest {
         return v == null ? null : v.eventId;
     }
 
+    private static final long NEVER = Long.MIN_VALUE / 2;
+
+    /** Prunes at t with windows too long to drop anything: only shadowed views go. */
+    private static void forgetShadowed(UserHistory h, long t) {
+        h.prune(t, -NEVER, -NEVER, -NEVER);
+    }
+
     @Test
     void aViewBehindTIsForgottenForTheProductsALaterViewBehindTAlsoShowed() {
-        UserHistory h = new UserHistory();
-        h.addView(view("w1", T - 3, "p1", "p2"), T);
-        h.addView(view("w2", T - 2, "p1"), T);
-        h.addView(view("w3", T - 1, "p2", "p3"), T);
+        UserHistory h = new UserHistory(List.of(),
+                List.of(view("w3", T - 1, "p2", "p3"), view("w1", T - 3, "p1", "p2"), view("w2", T - 2, "p1")), null);
+        forgetShadowed(h, T);
+        assertThat(h.viewsChanged()).isTrue();
         // w1 is shadowed for p1 by w2 and for p2 by w3: it goes; the last view of each product stays.
         assertThat(h.views).extracting(v -> v.eventId).containsExactly("w2", "w3");
         assertThat(lastView(h, "p1", T + 1)).isEqualTo("w2");
@@ -47,19 +54,18 @@ class UserHistoryTest {
 
     @Test
     void aViewKeepsTheProductsNoLaterViewShowed() {
-        UserHistory h = new UserHistory();
-        h.addView(view("w1", T - 2, "p1", "p2"), T);
-        h.addView(view("w2", T - 1, "p1"), T);
+        UserHistory h = new UserHistory(List.of(), List.of(view("w1", T - 2, "p1", "p2"), view("w2", T - 1, "p1")), null);
+        forgetShadowed(h, T);
         assertThat(h.views).extracting(v -> v.eventId + List.of(v.productIds)).containsExactly("w1[p2]", "w2[p1]");
         assertThat(lastView(h, "p2", T + 1)).isEqualTo("w1");
     }
 
     @Test
     void viewsAfterTAreAllKeptBecauseAnOrderBetweenThemNeedsTheEarlierOne() {
-        UserHistory h = new UserHistory();
-        h.addView(view("w1", T + 1, "p1"), T);
-        h.addView(view("w2", T + 3, "p1"), T);
+        UserHistory h = new UserHistory(List.of(), List.of(view("w1", T + 1, "p1"), view("w2", T + 3, "p1")), null);
+        forgetShadowed(h, T);
         assertThat(h.views).hasSize(2);
+        assertThat(h.viewsChanged()).isFalse();
         assertThat(lastView(h, "p1", T + 2)).isEqualTo("w1");
         assertThat(lastView(h, "p1", T + 3)).isEqualTo("w2");
     }
@@ -67,9 +73,9 @@ class UserHistoryTest {
     @Test
     void theLastViewIsTheGreatestByTsThenEventIdWithinTheWindowBounds() {
         UserHistory h = new UserHistory();
-        h.addView(view("w2", T, "p1"), T - 10);
-        h.addView(view("w1", T, "p1"), T - 10);
-        h.addView(view("w0", T - VIEW_WINDOW - 2, "p1"), T - VIEW_WINDOW - 3);
+        h.addView(view("w2", T, "p1"));
+        h.addView(view("w1", T, "p1"));
+        h.addView(view("w0", T - VIEW_WINDOW - 2, "p1"));
         assertThat(lastView(h, "p1", T)).isEqualTo("w2");
         assertThat(lastView(h, "p1", T - 1)).isNull(); // w0 is one ms outside the window
         assertThat(lastView(h, "p1", T - 2)).isEqualTo("w0"); // on its bound
@@ -99,21 +105,19 @@ class UserHistoryTest {
     void pruningDropsWhatNoOrderAfterTCanUseAndNothingElse() {
         UserHistory h = new UserHistory();
         h.addClick(click("k1", T, "p1"));
-        h.addView(view("w1", T, "p1"), T - 1);
+        h.addView(view("w1", T, "p1"));
         h.recordOrder("m1", T, HORIZON);
-        assertThat(h.nextExpiry(CLICK_WINDOW, VIEW_WINDOW, HORIZON)).isEqualTo(T + VIEW_WINDOW);
 
         h.prune(T + VIEW_WINDOW - 1, CLICK_WINDOW, VIEW_WINDOW, HORIZON);
         assertThat(h.views).hasSize(1); // an order at T + VIEW_WINDOW still sees it
         h.prune(T + VIEW_WINDOW, CLICK_WINDOW, VIEW_WINDOW, HORIZON);
         assertThat(h.views).isEmpty();
-        assertThat(h.nextExpiry(CLICK_WINDOW, VIEW_WINDOW, HORIZON)).isEqualTo(T + CLICK_WINDOW);
+        assertThat(h.clicks).hasSize(1);
 
         h.prune(T + CLICK_WINDOW, CLICK_WINDOW, VIEW_WINDOW, HORIZON);
         assertThat(h.clicks).isEmpty();
         assertThat(h.isEmpty()).isFalse();
         h.prune(T + HORIZON, CLICK_WINDOW, VIEW_WINDOW, HORIZON);
         assertThat(h.isEmpty()).isTrue();
-        assertThat(h.nextExpiry(CLICK_WINDOW, VIEW_WINDOW, HORIZON)).isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -23,27 +23,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link Deduplicate} against CONTRACT section 3, rule 9, with the clicks horizon (1h) and the orders one (72h). */
 class DeduplicateTest {
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, ?, ?>> harnesses = new ArrayList<>();
+    private final List<KeyedOneInputStreamOperatorTestHarness<Integer, ?, ?>> harnesses = new ArrayList<>();
 
     @AfterEach
     void close() throws Exception {
-        for (KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h : harnesses) h.close();
+        for (KeyedOneInputStreamOperatorTestHarness<Integer, ?, ?> h : harnesses) h.close();
     }
 
-    /** Clicks keyed by eventId, as Ingest wires them. */
-    private KeyedOneInputStreamOperatorTestHarness<String, Click, Click> clicks() throws Exception {
+    /** Clicks keyed by the bucket of their eventId, as Ingest wires them. */
+    private KeyedOneInputStreamOperatorTestHarness<Integer, Click, Click> clicks() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new Deduplicate<Click>(Stream.CLICKS, HOUR, c -> c.ts), (Click c) -> c.eventId, Types.STRING);
+                new Deduplicate<Click>(Stream.CLICKS, HOUR, c -> c.ts, c -> c.eventId),
+                (Click c) -> Deduplicate.bucketOf(c.eventId), Types.INT);
         harnesses.add(h);
         return h;
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Click, Click> h, Click... clicks)
+    private static void send(KeyedOneInputStreamOperatorTestHarness<Integer, Click, Click> h, Click... clicks)
             throws Exception {
         for (Click c : clicks) h.processElement(c, c.ts);
     }
 
-    private static List<String> passed(KeyedOneInputStreamOperatorTestHarness<String, Click, Click> h) {
+    private static List<String> passed(KeyedOneInputStreamOperatorTestHarness<Integer, Click, Click> h) {
         return h.extractOutputValues().stream().map(c -> c.eventId + "@" + (c.ts - T)).toList();
     }
 
@@ -79,19 +80,47 @@ class DeduplicateTest {
     @Test
     void anIdIsForgottenOnceTheWatermarkPassesTheHorizon() throws Exception {
         var h = clicks();
+        // T is a whole hour: with the 1h horizon, sweeps run every half hour; k1 goes at T + 1h, k2 at T + 1.5h.
         send(h, click("k1", T, "c1", "v1"), click("k2", T + 1, "c1", "v1"));
         h.processWatermark(T + HOUR - 1);
-        assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(2); // two buckets
         assertThat(h.numEventTimeTimers()).isEqualTo(2);
-        h.processWatermark(T + HOUR + 1);
+        h.processWatermark(T + HOUR);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        h.processWatermark(T + HOUR + HOUR / 2);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test
+    void aSweepKeepsTheIdsOfItsBucketThatHaveNotExpired() throws Exception {
+        var h = clicks();
+        String early = "k1";
+        String late = sameBucketAs(early);
+        send(h, click(early, T, "c1", "v1"), click(late, T + HOUR, "c1", "v1"));
+        h.processWatermark(T + HOUR + HOUR / 2); // the sweep of the first expiry
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        send(h, click(early, T + HOUR + HOUR / 2 + 1, "c1", "v1"), click(late, T + 2 * HOUR, "c1", "v1"));
+        assertThat(passed(h)).containsExactly(early + "@0", late + "@" + HOUR, early + "@" + (HOUR + HOUR / 2 + 1));
+        assertThat(deadLetters(h)).extracting(d -> d.reason.name()).containsExactly("DUPLICATE");
+        h.processWatermark(T + 4 * HOUR);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /** Another id in the bucket of {@code id}. */
+    private static String sameBucketAs(String id) {
+        for (int i = 0; ; i++) {
+            String other = "k-" + i;
+            if (Deduplicate.bucketOf(other) == Deduplicate.bucketOf(id) && !other.equals(id)) return other;
+        }
+    }
+
+    @Test
     void ordersAreDeduplicatedByOrderIdOverTheirOwnHorizon() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new Deduplicate<Order>(Stream.ORDERS, 72 * HOUR, o -> o.ts), (Order o) -> o.orderId, Types.STRING);
+                new Deduplicate<Order>(Stream.ORDERS, 72 * HOUR, o -> o.ts, o -> o.orderId),
+                (Order o) -> Deduplicate.bucketOf(o.orderId), Types.INT);
         harnesses.add(h);
         h.processElement(order("o1", T, line("l1", 10_00)), T);
         h.processElement(order("o1", T + 72 * HOUR, line("l1", 10_00)), T + 72 * HOUR);
