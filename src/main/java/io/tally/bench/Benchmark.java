@@ -91,19 +91,33 @@ public final class Benchmark {
                 TallyConfig c = throughputPhase("tally", bootstrap, checkpoints);
                 for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench.tally." + s.wireName());
                 createTopics(kafka, c, false);
-                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                org.apache.flink.configuration.Configuration counted = StateAccesses.trackEveryAccess();
+                counted.addAll(RocksDbOperations.counting());
+                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL, counted);
                 TallyPipeline.build(settings.tallyJob, Ingest.kafka(env, c, true), c, true)
                         .writeTo(new KafkaSinks(c));
                 heap.reset();
+                RocksDbOperations.reset();
                 Recording jfr = startJfr();
-                BenchCluster.Timing t = timed(cluster, env, c.job.name, settings.events);
+                JobID job = cluster.submit(env, c.job.name);
+                BenchCluster.Timing t = cluster.awaitFinished(job, settings.events, PHASE_TIMEOUT);
                 stopJfr(jfr);
                 report.peakHeapMb = heap.peakMb();
                 report.tallyEventsPerSec = t.perSecond(settings.events);
                 report.checkpointBytes = t.largestCheckpointBytes();
                 report.details.put("tallySeconds", t.seconds());
-                log.printf("bench: tally %,.0f records/s (%.1f s), peak heap %.0f MB, checkpoint %,d bytes%n",
-                        report.tallyEventsPerSec, t.seconds(), report.peakHeapMb, report.checkpointBytes);
+                Map<String, Long> rocksDb = RocksDbOperations.totals();
+                report.stateOpsPerEvent = (double) (rocksDb.get("keysRead") + rocksDb.get("keysWritten")
+                        + rocksDb.get("seeks")) / settings.events;
+                Map<String, Double> perOperator = new java.util.LinkedHashMap<>();
+                StateAccesses.byOperator(job.toHexString()).forEach((op, n) ->
+                        perOperator.put(op, Math.round(1000.0 * n / settings.events) / 1000.0));
+                report.details.put("stateOps", Map.of(
+                        "rocksDb", rocksDb,
+                        "keyedStateAccessesPerRecordByOperator", perOperator));
+                log.printf("bench: tally %,.0f records/s (%.1f s), peak heap %.0f MB, checkpoint %,d bytes, %.2f RocksDB"
+                                + " operations per record%n", report.tallyEventsPerSec, t.seconds(), report.peakHeapMb,
+                        report.checkpointBytes, report.stateOpsPerEvent);
             }
             if (!settings.skip.contains("sql")) {
                 TallyConfig c = throughputPhase("sql", bootstrap, checkpoints);

@@ -67,7 +67,13 @@ public final class Environments {
     }
 
     public static StreamExecutionEnvironment create(TallyConfig config, Mode mode) {
+        return create(config, mode, new Configuration());
+    }
+
+    /** With {@code extra} Flink options on top (the benchmark's instrumentation). */
+    public static StreamExecutionEnvironment create(TallyConfig config, Mode mode, Configuration extra) {
         Configuration conf = flinkConfiguration(config, mode);
+        conf.addAll(extra);
         StreamExecutionEnvironment env = mode == Mode.CLUSTER
                 ? StreamExecutionEnvironment.getExecutionEnvironment(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(conf);

@@ -1,0 +1,85 @@
+package io.tally.bench;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A metric reporter of the benchmark's MiniCluster (same JVM): counts the keyed state accesses of each job's operators
+ * (gets, puts, appends, updates, removes, clears, iterators opened), read off the histograms of Flink's own state
+ * access tracking with every access sampled ({@link #TRACK_EVERY_ACCESS}). Steps within an iteration are not counted:
+ * an iterator costs one seek, then reads on.
+ */
+public final class StateAccesses implements MetricReporter, MetricReporterFactory {
+    /** The job options that make Flink time, and so count, every keyed state access. */
+    public static final Map<String, String> TRACK_EVERY_ACCESS = Map.of(
+            "state.latency-track.keyed-state-enabled", "true",
+            "state.latency-track.sample-interval", "1",
+            "state.latency-track.history-size", "2");
+
+    private static final Map<String, Map<String, Map<Histogram, Boolean>>> LIVE = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, AtomicLong>> REMOVED = new ConcurrentHashMap<>();
+
+    static Configuration trackEveryAccess() {
+        return Configuration.fromMap(TRACK_EVERY_ACCESS);
+    }
+
+    /** Keyed state accesses so far of the job, by operator name. */
+    static Map<String, Long> byOperator(String jobId) {
+        Map<String, Long> counts = new TreeMap<>();
+        REMOVED.getOrDefault(jobId, Map.of()).forEach((op, n) -> counts.merge(op, n.get(), Long::sum));
+        LIVE.getOrDefault(jobId, Map.of()).forEach((op, histograms) -> {
+            for (Histogram h : histograms.keySet()) counts.merge(op, h.getCount(), Long::sum);
+        });
+        return counts;
+    }
+
+    @Override
+    public MetricReporter createMetricReporter(Properties properties) {
+        return new StateAccesses();
+    }
+
+    @Override
+    public void open(MetricConfig config) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        if (!counted(metric, name)) return;
+        Map<String, String> vars = group.getAllVariables();
+        LIVE.computeIfAbsent(vars.get("<job_id>"), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(vars.get("<operator_name>"), k -> new ConcurrentHashMap<>())
+                .put((Histogram) metric, true);
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+        if (!counted(metric, name)) return;
+        Map<String, String> vars = group.getAllVariables();
+        Map<Histogram, Boolean> live = LIVE.getOrDefault(vars.get("<job_id>"), Map.of())
+                .get(vars.get("<operator_name>"));
+        if (live != null && live.remove(metric) != null) {
+            REMOVED.computeIfAbsent(vars.get("<job_id>"), k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(vars.get("<operator_name>"), k -> new AtomicLong())
+                    .addAndGet(((Histogram) metric).getCount());
+        }
+    }
+
+    private static boolean counted(Metric metric, String name) {
+        return metric instanceof Histogram && name.endsWith("Latency")
+                && name.matches("(value|list|map|reducing|aggregating|state)[A-Z].*")
+                && !name.contains("IteratorHasNext") && !name.contains("IteratorNext");
+    }
+}
