@@ -39,8 +39,8 @@ final class BenchCluster implements AutoCloseable {
         conf.setString("rest.bind-port", "0"); // any free port: never collides with a Flink UI on 8081
         conf.setString("metrics.reporter.bench.factory.class", SourceRecords.class.getName());
         conf.setString("metrics.reporter.bench.interval", "1 h"); // it is read, not scheduled
-        conf.setString("metrics.reporter.state.factory.class", StateAccesses.class.getName());
-        conf.setString("metrics.reporter.state.interval", "1 h");
+        conf.setString("metrics.reporter.accesses.factory.class", StateAccesses.class.getName());
+        conf.setString("metrics.reporter.accesses.interval", "1 h");
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)

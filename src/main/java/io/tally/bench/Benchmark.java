@@ -91,7 +91,7 @@ public final class Benchmark {
                 TallyConfig c = throughputPhase("tally", bootstrap, checkpoints);
                 for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench.tally." + s.wireName());
                 createTopics(kafka, c, false);
-                org.apache.flink.configuration.Configuration counted = StateAccesses.trackEveryAccess();
+                org.apache.flink.configuration.Configuration counted = StateAccesses.trackAccesses();
                 counted.addAll(RocksDbOperations.counting());
                 StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL, counted);
                 TallyPipeline.build(settings.tallyJob, Ingest.kafka(env, c, true), c, true)
