@@ -1,11 +1,16 @@
 package io.tally.attribution;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import io.tally.event.Click;
 import io.tally.event.Order;
 import io.tally.event.Stream;
 import io.tally.event.View;
 
+import java.util.Objects;
+
 /** What attribution reads of one user, in one keyed stream: exactly one of click, view or order is set. */
+@TypeInfo(UserActivitySerializer.Factory.class)
 public class UserActivity {
     public Click click;
     public View view;
@@ -45,5 +50,16 @@ public class UserActivity {
 
     public Stream stream() {
         return click != null ? Stream.CLICKS : view != null ? Stream.VIEWS : Stream.ORDERS;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UserActivity a && Objects.equals(click, a.click) && Objects.equals(view, a.view)
+                && Objects.equals(order, a.order);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(click, view, order);
     }
 }

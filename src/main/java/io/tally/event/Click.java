@@ -1,8 +1,11 @@
 package io.tally.event;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /** A click on the product link shown in a creator's content (stream {@code clicks}). */
+@TypeInfo(ClickSerializer.Factory.class)
 public class Click {
     public String eventId;
     public long ts;

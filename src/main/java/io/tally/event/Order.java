@@ -1,9 +1,12 @@
 package io.tally.event;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Arrays;
 import java.util.Objects;
 
 /** An order of a user at a merchant, with 1..1000 lines (stream {@code orders}). */
+@TypeInfo(OrderSerializer.Factory.class)
 public class Order {
     public String orderId;
     public long ts;

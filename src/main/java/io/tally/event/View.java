@@ -1,9 +1,12 @@
 package io.tally.event;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Arrays;
 import java.util.Objects;
 
 /** A viewer saw a creator's content (CONTRACT section 2, stream {@code views}). */
+@TypeInfo(ViewSerializer.Factory.class)
 public class View {
     public String eventId;
     public long ts;

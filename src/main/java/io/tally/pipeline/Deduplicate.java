@@ -5,9 +5,14 @@ import io.tally.io.DeadLetterReason;
 import io.tally.io.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -26,9 +31,11 @@ import java.util.function.ToLongFunction;
  * <p>Keyed by {@link #bucketOf the bucket of the id} (one of {@value #BUCKETS}), each bucket holding its ids and the
  * ts that passed. An id is remembered until the watermark passes ts + horizon; one timer per bucket and sweep
  * interval (half the horizon, at least a second) drops what has expired by then, instead of one timer per event: an
- * id costs a lookup and a write, and its share of a sweep.
+ * id costs a write and its share of a sweep. It costs a lookup only when the task's bloom filters of the ids it let
+ * through ({@link RecentIds}) cannot rule it out, or when its ts is within the horizon of the greatest ts let through
+ * before the last restore (ids the filters, which live on the heap, never saw; kept in union operator state).
  */
-public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> {
+public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** How many buckets ids are spread over: fixed, since it is the key of the state. */
@@ -47,6 +54,13 @@ public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> {
     private transient MapState<String, Long> seenAt;
     /** Sweep timers this task registered since it started, as sweep time * BUCKETS + bucket: skips re-registering. */
     private transient Set<Long> sweeps;
+    /** The ids this task let through since it started. */
+    private transient RecentIds recent;
+    /** The greatest ts this task let through, and the greatest any task had let through at the last restore. */
+    private transient long maxTs;
+    private transient long restoredMaxTs;
+    private transient ListState<Long> maxTsState;
+    private transient long forgotten;
 
     public Deduplicate(Stream stream, long horizonMs, Timestamp<T> timestamp, KeySelector<T, String> id) {
         this.stream = stream;
@@ -65,24 +79,52 @@ public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> {
     public void open(OpenContext openContext) {
         seenAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-at", Types.STRING, Types.LONG));
         sweeps = new HashSet<>();
+        recent = new RecentIds(sweepMs);
+        forgotten = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        maxTsState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("max-ts", Types.LONG));
+        restoredMaxTs = Long.MIN_VALUE;
+        for (Long ts : maxTsState.get()) restoredMaxTs = Math.max(restoredMaxTs, ts);
+        maxTs = restoredMaxTs;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        maxTsState.update(List.of(maxTs));
     }
 
     @Override
     public void processElement(T event, Context ctx, Collector<T> out) throws Exception {
         long ts = timestamp.applyAsLong(event);
         String eventId = id.getKey(event);
-        Long seen = seenAt.get(eventId);
+        Long seen = mightHaveSeen(eventId, ts, ctx.timerService().currentWatermark()) ? seenAt.get(eventId) : null;
         if (seen != null && Math.abs(ts - seen) <= horizonMs) {
             ctx.output(DeadLetters.TAG, DeadLetters.of(stream, DeadLetterReason.DUPLICATE,
                     "id " + eventId + " already seen at ts " + seen, event));
             return;
         }
         seenAt.put(eventId, ts);
+        recent.add(eventId, ts);
+        maxTs = Math.max(maxTs, ts);
         long sweepAt = sweepAt(ts + horizonMs);
         if (sweeps.add(sweepAt * BUCKETS + ctx.getCurrentKey())) {
             ctx.timerService().registerEventTimeTimer(sweepAt);
         }
         out.collect(event);
+    }
+
+    /** Whether an occurrence of the id with a ts within the horizon of {@code ts} may have passed. */
+    private boolean mightHaveSeen(String eventId, long ts, long watermark) {
+        if (restoredMaxTs != Long.MIN_VALUE && ts - horizonMs <= restoredMaxTs) return true;
+        // Events come after the watermark: nothing will ask for a ts at or before watermark - horizon again.
+        if (watermark != Long.MIN_VALUE && (forgotten == Long.MIN_VALUE || watermark - forgotten >= sweepMs)) {
+            recent.forgetUntil(watermark - horizonMs);
+            forgotten = watermark;
+        }
+        return recent.mightContain(eventId, ts - horizonMs, ts + horizonMs);
     }
 
     /** The first sweep at or after {@code expiry}. */

@@ -3,6 +3,7 @@ package io.tally.io;
 import io.tally.event.ContentType;
 import io.tally.event.Order;
 import io.tally.event.Stream;
+import io.tally.event.RecordTypeInfo;
 import io.tally.event.View;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -351,7 +352,7 @@ class AdmitTest {
         SingleOutputStreamOperator<View> parsed = Admit.apply(raw, Stream.VIEWS, View.class, BOUND, BOUND);
         assertThat(parsed.getTransformation().getUid()).isEqualTo("admit-views");
         assertThat(parsed.getName()).isEqualTo("Admit views");
-        assertThat(parsed.getType()).isInstanceOf(PojoTypeInfo.class);
+        assertThat(parsed.getType()).isInstanceOf(RecordTypeInfo.class); // View's own serializer, never Kryo
         assertThat(parsed.getSideOutput(DeadLetters.TAG).getType()).isInstanceOf(PojoTypeInfo.class);
 
         DataStream<String> all = parsed.map(v -> "ok " + v.eventId).returns(Types.STRING)

@@ -5,6 +5,8 @@ import io.tally.event.Order;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetter;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -32,10 +34,18 @@ class DeduplicateTest {
 
     /** Clicks keyed by the bucket of their eventId, as Ingest wires them. */
     private KeyedOneInputStreamOperatorTestHarness<Integer, Click, Click> clicks() throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new Deduplicate<Click>(Stream.CLICKS, HOUR, c -> c.ts, c -> c.eventId),
+        return clicks(null);
+    }
+
+    /** Clicks keyed by the bucket of their eventId, as Ingest wires them, restored from {@code snapshot} if any. */
+    private KeyedOneInputStreamOperatorTestHarness<Integer, Click, Click> clicks(OperatorSubtaskState snapshot)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new Deduplicate<Click>(Stream.CLICKS, HOUR, c -> c.ts, c -> c.eventId)),
                 (Click c) -> Deduplicate.bucketOf(c.eventId), Types.INT);
         harnesses.add(h);
+        if (snapshot != null) h.initializeState(snapshot);
+        h.open();
         return h;
     }
 
@@ -114,6 +124,20 @@ class DeduplicateTest {
             String other = "k-" + i;
             if (Deduplicate.bucketOf(other) == Deduplicate.bucketOf(id) && !other.equals(id)) return other;
         }
+    }
+
+    @Test
+    void aRestoredTaskStillRecognisesIdsThatPassedBeforeTheRestore() throws Exception {
+        var before = clicks();
+        send(before, click("k1", T, "c1", "v1"), click("k2", T + 1, "c1", "v1"));
+        OperatorSubtaskState snapshot = before.snapshot(1, T + 2);
+
+        var after = clicks(snapshot);
+        // Its bloom filters start empty: within the horizon of what passed before, it reads its state.
+        send(after, click("k1", T + HOUR, "c1", "v1"), click("k3", T + 2, "c1", "v1"),
+                click("k2", T + HOUR + 2, "c1", "v1"));
+        assertThat(passed(after)).containsExactly("k3@2", "k2@" + (HOUR + 2));
+        assertThat(deadLetters(after)).extracting(d -> d.reason.name()).containsExactly("DUPLICATE");
     }
 
     @Test
