@@ -23,7 +23,7 @@ public final class BenchSettings {
     public Duration checkpointInterval = Duration.ofSeconds(30);
     /** What the Tally throughput phase runs: ALL (as {@code local}) or ATTRIBUTION alone (what KPIs and alerts cost). */
     public io.tally.pipeline.Job tallyJob = io.tally.pipeline.Job.ALL;
-    /** Phases to skip: passthrough, tally, sql, latency, state. */
+    /** Phases to skip: passthrough, tally, hashmap, sql, scale, latency, state. */
     public java.util.Set<String> skip = new java.util.HashSet<>();
     /** Record the Tally throughput phase with Java Flight Recorder into this file. */
     public Path jfr;

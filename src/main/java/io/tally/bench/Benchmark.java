@@ -38,6 +38,8 @@ import java.util.Map;
 public final class Benchmark {
     private static final String INPUT = "bench.in.";
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+    /** How many times the generator's users the scale phase runs with. */
+    private static final int[] SCALE_FACTORS = {10, 100};
 
     private final BenchSettings settings;
     private final TallyConfig base;
@@ -88,36 +90,26 @@ public final class Benchmark {
                 log.printf("bench: passthrough %,.0f records/s (%.1f s)%n", report.passthroughEventsPerSec, t.seconds());
             }
             if (!settings.skip.contains("tally")) {
-                TallyConfig c = throughputPhase("tally", bootstrap, checkpoints);
-                for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench.tally." + s.wireName());
-                createTopics(kafka, c, false);
-                org.apache.flink.configuration.Configuration counted = StateAccesses.trackAccesses();
-                counted.addAll(RocksDbOperations.counting());
-                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL, counted);
-                TallyPipeline.build(settings.tallyJob, Ingest.kafka(env, c, true), c, true)
-                        .writeTo(new KafkaSinks(c));
                 heap.reset();
-                RocksDbOperations.reset();
                 Recording jfr = startJfr();
-                JobID job = cluster.submit(env, c.job.name);
-                BenchCluster.Timing t = cluster.awaitFinished(job, settings.events, PHASE_TIMEOUT);
+                TallyRun t = tally(cluster, kafka, "tally", INPUT, bootstrap, checkpoints, "rocksdb", true);
                 stopJfr(jfr);
                 report.peakHeapMb = heap.peakMb();
-                report.tallyEventsPerSec = t.perSecond(settings.events);
-                report.checkpointBytes = t.largestCheckpointBytes();
-                report.details.put("tallySeconds", t.seconds());
-                Map<String, Long> rocksDb = RocksDbOperations.totals();
-                report.stateOpsPerEvent = (double) (rocksDb.get("keysRead") + rocksDb.get("keysWritten")
-                        + rocksDb.get("seeks")) / settings.events;
-                Map<String, Double> perOperator = new java.util.LinkedHashMap<>();
-                StateAccesses.byOperator(job.toHexString()).forEach((op, n) ->
-                        perOperator.put(op, Math.round(1000.0 * n / settings.events) / 1000.0));
-                report.details.put("stateOps", Map.of(
-                        "rocksDb", rocksDb,
-                        "keyedStateAccessesPerRecordByOperator", perOperator));
+                report.tallyEventsPerSec = t.timing.perSecond(settings.events);
+                report.checkpointBytes = t.timing.largestCheckpointBytes();
+                report.details.put("tallySeconds", t.timing.seconds());
+                report.stateOpsPerEvent = t.stateOpsPerEvent;
+                report.details.put("stateOps", t.stateOps);
                 log.printf("bench: tally %,.0f records/s (%.1f s), peak heap %.0f MB, checkpoint %,d bytes, %.2f RocksDB"
-                                + " operations per record%n", report.tallyEventsPerSec, t.seconds(), report.peakHeapMb,
-                        report.checkpointBytes, report.stateOpsPerEvent);
+                                + " operations per record%n", report.tallyEventsPerSec, t.timing.seconds(),
+                        report.peakHeapMb, report.checkpointBytes, report.stateOpsPerEvent);
+            }
+            if (!settings.skip.contains("hashmap")) {
+                TallyRun t = tally(cluster, kafka, "tally-hashmap", INPUT, bootstrap, checkpoints, "hashmap", false);
+                double perSecond = t.timing.perSecond(settings.events);
+                report.details.put("tallyHashmapEventsPerSec", Math.round(perSecond));
+                log.printf("bench: tally on the hashmap backend %,.0f records/s (%.1f s)%n", perSecond,
+                        t.timing.seconds());
             }
             if (!settings.skip.contains("sql")) {
                 TallyConfig c = throughputPhase("sql", bootstrap, checkpoints);
@@ -133,6 +125,27 @@ public final class Benchmark {
                 report.details.put("sqlInputRecords", records);
                 log.printf("bench: sql %,.0f records/s (%.1f s over %,d records of %d topics)%n",
                         report.sqlEventsPerSec, t.seconds(), records, read);
+            }
+
+            // ---- scale: the same number of events over 10x and 100x as many users ----
+            if (!settings.skip.contains("scale")) {
+                Map<String, Long> byUsers = new java.util.LinkedHashMap<>();
+                if (report.tallyEventsPerSec > 0) byUsers.put(String.valueOf(data.users), Math.round(report.tallyEventsPerSec));
+                for (int factor : SCALE_FACTORS) {
+                    String prefix = "bench.scale" + factor + ".in.";
+                    TallyConfig scaled = BenchConfigs.phase(base, "preload-scale" + factor, bootstrap, prefix, checkpoints);
+                    createTopics(kafka, scaled, true);
+                    GeneratorSettings more = data.copy();
+                    more.users = data.users * factor;
+                    Preload.send(new Preload.Feed(new Generator(more)), scaled, settings.events, Long.MAX_VALUE);
+                    TallyRun t = tally(cluster, kafka, "tally-scale" + factor, prefix, bootstrap, checkpoints,
+                            "rocksdb", false);
+                    long perSecond = Math.round(t.timing.perSecond(settings.events));
+                    byUsers.put(String.valueOf(more.users), perSecond);
+                    log.printf("bench: tally with %,d users %,d records/s (%.1f s, checkpoint %,d bytes)%n",
+                            more.users, perSecond, t.timing.seconds(), t.timing.largestCheckpointBytes());
+                }
+                report.details.put("tallyEventsPerSecByUsers", byUsers);
             }
 
             // ---- latency ----
@@ -219,6 +232,48 @@ public final class Benchmark {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
             // a temporary directory: what is left is the operating system's to clean
+        }
+    }
+
+    /** One run of the Tally phase's job over the input topics under {@code inputPrefix}. */
+    private TallyRun tally(BenchCluster cluster, EmbeddedKafka kafka, String name, String inputPrefix, String bootstrap,
+                           String checkpoints, String stateBackend, boolean counted) throws Exception {
+        TallyConfig c = BenchConfigs.phase(base, name, bootstrap, inputPrefix, checkpoints);
+        c.job.parallelism = settings.parallelism;
+        c.checkpoints.interval = settings.checkpointInterval;
+        c.checkpoints.stateBackend = stateBackend;
+        for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench." + name + "." + s.wireName());
+        createTopics(kafka, c, false);
+        org.apache.flink.configuration.Configuration extra = new org.apache.flink.configuration.Configuration();
+        if (counted) {
+            extra.addAll(StateAccesses.trackAccesses());
+            extra.addAll(RocksDbOperations.counting());
+            RocksDbOperations.reset();
+        }
+        StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL, extra);
+        TallyPipeline.build(settings.tallyJob, Ingest.kafka(env, c, true), c, true).writeTo(new KafkaSinks(c));
+        JobID job = cluster.submit(env, c.job.name);
+        TallyRun run = new TallyRun(cluster.awaitFinished(job, settings.events, PHASE_TIMEOUT));
+        if (counted) {
+            Map<String, Long> rocksDb = RocksDbOperations.totals();
+            run.stateOpsPerEvent = (double) (rocksDb.get("keysRead") + rocksDb.get("keysWritten")
+                    + rocksDb.get("seeks")) / settings.events;
+            Map<String, Double> perOperator = new java.util.LinkedHashMap<>();
+            StateAccesses.byOperator(job.toHexString()).forEach((op, n) ->
+                    perOperator.put(op, Math.round(1000.0 * n / settings.events) / 1000.0));
+            run.stateOps = Map.of("rocksDb", rocksDb, "keyedStateAccessesPerRecordByOperator", perOperator);
+        }
+        return run;
+    }
+
+    /** What one Tally run measured; the state counts only when it was counted. */
+    private static final class TallyRun {
+        final BenchCluster.Timing timing;
+        double stateOpsPerEvent;
+        Map<String, Object> stateOps = Map.of();
+
+        TallyRun(BenchCluster.Timing timing) {
+            this.timing = timing;
         }
     }
 

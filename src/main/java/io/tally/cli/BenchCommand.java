@@ -48,7 +48,7 @@ public class BenchCommand implements Callable<Integer> {
     String checkpointInterval;
 
     @Option(names = "--skip", split = ",", paramLabel = "PHASE",
-            description = "Phases to leave out: passthrough, tally, sql, latency, state.")
+            description = "Phases to leave out: passthrough, tally, hashmap, sql, scale, latency, state.")
     String[] skip;
 
     @Option(names = "--tally-job", defaultValue = "all", paramLabel = "JOB",

@@ -106,7 +106,7 @@ public class GeneratorSettings {
         require(merchants >= 2 && merchants <= 999, "merchants must be in [2, 999]");
         require(productsPerMerchant >= 4 && productsPerMerchant <= 999, "productsPerMerchant must be in [4, 999]");
         require(creators >= 10 && creators <= 9_999, "creators must be in [10, 9999]");
-        require(users >= 100 && users <= 999_999, "users must be in [100, 999999]");
+        require(users >= 100 && users <= 9_999_999, "users must be in [100, 9999999]");
         require(contentsPerCreator >= 1 && contentsPerCreator <= 99, "contentsPerCreator must be in [1, 99]");
         require(eventsPerSimulatedSecond >= 0.1 && eventsPerSimulatedSecond <= 1_000_000,
                 "eventsPerSimulatedSecond must be in [0.1, 1000000]");
