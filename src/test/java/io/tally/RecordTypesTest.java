@@ -22,6 +22,8 @@ import io.tally.io.DeadLetter;
 import io.tally.kpi.Kpi;
 import io.tally.kpi.KpiInput;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import io.tally.event.RecordSerializer;
+import io.tally.event.RecordTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -32,14 +34,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
- * Every record type that crosses an operator boundary or sits in state is a Flink POJO whose fields need no Kryo:
- * with generic types disabled (as every Tally environment sets), creating its serializer succeeds.
+ * Every record type that crosses an operator boundary or sits in state is a Flink POJO whose fields need no Kryo
+ * (with generic types disabled, as every Tally environment sets, creating its serializer succeeds), or one of the
+ * records of every event with a hand-written serializer.
  */
 class RecordTypesTest {
     @ParameterizedTest
-    @ValueSource(classes = {View.class, Engagement.class, Click.class, Order.class, OrderLine.class, OrderUpdate.class,
+    @ValueSource(classes = {View.class, Click.class, Order.class, UserActivity.class})
+    void theRecordsOfEveryEventHaveHandWrittenSerializers(Class<?> type) {
+        assertThat(TypeInformation.of(type)).isInstanceOf(RecordTypeInfo.class);
+        assertThat(TypeInformation.of(type).createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(RecordSerializer.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {Engagement.class, OrderLine.class, OrderUpdate.class,
             CommissionRule.class, Product.class, Creator.class, Spend.class, AlertRule.class, Attribution.class,
-            Kpi.class, Alert.class, DeadLetter.class, UserActivity.class, ReferenceData.class,
+            Kpi.class, Alert.class, DeadLetter.class, ReferenceData.class,
             TouchPoint.class, LineLedger.class, KpiInput.class, RuleStreak.class})
     void isAPojoSerializedWithoutKryo(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
