@@ -23,6 +23,13 @@ public final class BenchSettings {
     public Duration checkpointInterval = Duration.ofSeconds(30);
     /** What the Tally throughput phase runs: ALL (as {@code local}) or ATTRIBUTION alone (what KPIs and alerts cost). */
     public io.tally.pipeline.Job tallyJob = io.tally.pipeline.Job.ALL;
+    /** Records each throughput job runs on, untimed, before it is timed; negative: a tenth of {@link #events}. */
+    public long warmupEvents = -1;
+
+    public long warmupEvents() {
+        return warmupEvents >= 0 ? warmupEvents : events / 10;
+    }
+
     /** Phases to skip: passthrough, tally, hashmap, sql, scale, latency, state. */
     public java.util.Set<String> skip = new java.util.HashSet<>();
     /** Record the Tally throughput phase with Java Flight Recorder into this file. */

@@ -28,7 +28,8 @@ import java.util.Map;
 /**
  * One benchmark run on this machine: an in-process Kafka broker and one Flink MiniCluster shared by every phase.
  * <ol>
- *   <li>N generated records are preloaded into the input topics.</li>
+ *   <li>N generated records are preloaded into the input topics; each throughput job first runs once, untimed, on a
+ *       tenth as many records of its own, so that none is timed on a colder JVM than the others.</li>
  *   <li>Throughput, each job reading all of them with bounded sources, RocksDB and checkpoints, exactly-once sinks:
  *       the passthrough floor, Tally's whole pipeline, and the same logic in Flink SQL.</li>
  *   <li>Latency at a fixed rate, live traffic into fresh topics, Tally as in {@code run}.</li>
@@ -78,6 +79,45 @@ public final class Benchmark {
             log.printf("bench: preloaded %,d records in %.1f s%n", Preload.total(counts), seconds(t0));
             report.details.put("inputRecords", counts);
 
+            // ---- warm-up: each throughput job once, untimed, on records of its own ----
+            boolean sqlTopics = false;
+            if (settings.warmupEvents() > 0) {
+                String prefix = "bench.warmup.in.";
+                TallyConfig warm = BenchConfigs.phase(base, "preload-warmup", bootstrap, prefix, checkpoints);
+                createTopics(kafka, warm, true);
+                GeneratorSettings other = data.copy();
+                other.seed = data.seed + 1;
+                Map<Stream, Long> warmCounts = Preload.send(new Preload.Feed(new Generator(other)), warm,
+                        settings.warmupEvents(), Long.MAX_VALUE);
+                long w0 = System.nanoTime();
+                long warmRecords = Preload.total(warmCounts);
+                if (!settings.skip.contains("passthrough")) {
+                    TallyConfig c = BenchConfigs.phase(base, "warmup-passthrough", bootstrap, prefix, checkpoints);
+                    c.job.parallelism = settings.parallelism;
+                    createTopic(kafka, "bench.warmup-passthrough");
+                    StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                    Passthrough.build(env, c, "bench.warmup-passthrough");
+                    timed(cluster, env, c.job.name, warmRecords);
+                }
+                if (!settings.skip.contains("tally")) {
+                    tally(cluster, kafka, "warmup-tally", prefix, bootstrap, checkpoints, "rocksdb", false, warmRecords);
+                }
+                if (!settings.skip.contains("sql")) {
+                    TallyConfig c = BenchConfigs.phase(base, "warmup-sql", bootstrap, prefix, checkpoints);
+                    c.job.parallelism = settings.parallelism;
+                    createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC);
+                    createTopic(kafka, SqlRun.KPIS_TOPIC);
+                    sqlTopics = true;
+                    StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+                    SqlRun.build(env, c);
+                    long records = 0;
+                    for (Stream s : SqlRun.INPUTS) records += warmCounts.getOrDefault(s, 0L);
+                    timed(cluster, env, c.job.name, records);
+                }
+                report.details.put("warmupRecords", warmRecords);
+                log.printf("bench: warmed up on %,d records of their own (%.1f s)%n", warmRecords, seconds(w0));
+            }
+
             // ---- throughput ----
             if (!settings.skip.contains("passthrough")) {
                 TallyConfig c = throughputPhase("passthrough", bootstrap, checkpoints);
@@ -113,8 +153,10 @@ public final class Benchmark {
             }
             if (!settings.skip.contains("sql")) {
                 TallyConfig c = throughputPhase("sql", bootstrap, checkpoints);
-                createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC);
-                createTopic(kafka, SqlRun.KPIS_TOPIC);
+                if (!sqlTopics) {
+                    createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC);
+                    createTopic(kafka, SqlRun.KPIS_TOPIC);
+                }
                 StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
                 long read = SqlRun.build(env, c);
                 long records = 0;
@@ -238,6 +280,11 @@ public final class Benchmark {
     /** One run of the Tally phase's job over the input topics under {@code inputPrefix}. */
     private TallyRun tally(BenchCluster cluster, EmbeddedKafka kafka, String name, String inputPrefix, String bootstrap,
                            String checkpoints, String stateBackend, boolean counted) throws Exception {
+        return tally(cluster, kafka, name, inputPrefix, bootstrap, checkpoints, stateBackend, counted, settings.events);
+    }
+
+    private TallyRun tally(BenchCluster cluster, EmbeddedKafka kafka, String name, String inputPrefix, String bootstrap,
+                           String checkpoints, String stateBackend, boolean counted, long records) throws Exception {
         TallyConfig c = BenchConfigs.phase(base, name, bootstrap, inputPrefix, checkpoints);
         c.job.parallelism = settings.parallelism;
         c.checkpoints.interval = settings.checkpointInterval;
@@ -253,7 +300,7 @@ public final class Benchmark {
         StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL, extra);
         TallyPipeline.build(settings.tallyJob, Ingest.kafka(env, c, true), c, true).writeTo(new KafkaSinks(c));
         JobID job = cluster.submit(env, c.job.name);
-        TallyRun run = new TallyRun(cluster.awaitFinished(job, settings.events, PHASE_TIMEOUT));
+        TallyRun run = new TallyRun(cluster.awaitFinished(job, records, PHASE_TIMEOUT));
         if (counted) {
             Map<String, Long> rocksDb = RocksDbOperations.totals();
             run.stateOpsPerEvent = (double) (rocksDb.get("keysRead") + rocksDb.get("keysWritten")

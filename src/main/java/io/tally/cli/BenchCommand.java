@@ -47,6 +47,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Checkpoint interval of the throughput phases (default ${DEFAULT-VALUE}, as jobs/*.yaml).")
     String checkpointInterval;
 
+    @Option(names = "--warmup-events", defaultValue = "-1", paramLabel = "N",
+            description = "Records each throughput job runs on, untimed, before it is timed (default a tenth of --events; 0: no warm-up).")
+    long warmupEvents;
+
     @Option(names = "--skip", split = ",", paramLabel = "PHASE",
             description = "Phases to leave out: passthrough, tally, hashmap, sql, scale, latency, state.")
     String[] skip;
@@ -75,6 +79,7 @@ public class BenchCommand implements Callable<Integer> {
         s.stateDays = stateDays.clone();
         Arrays.sort(s.stateDays);
         s.checkpointInterval = Durations.parse(checkpointInterval);
+        s.warmupEvents = warmupEvents;
         if (skip != null) s.skip.addAll(Arrays.asList(skip));
         s.jfr = jfr;
         s.tallyJob = io.tally.pipeline.Job.ofName(tallyJob);
