@@ -1,11 +1,10 @@
 package io.tally.attribution;
 
+import io.tally.event.RecordSerializer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
 
@@ -13,18 +12,12 @@ import java.io.IOException;
  * {@link TouchPoint} in state, written field by field: every click and view of a user is appended to its list, and
  * the reflective POJO serializer cost more than the append.
  *
- * <p>Layout (version 1): eventId, ts, creatorId, contentId, contentFormat, then the products as a count and ids;
- * strings in Flink's {@link StringValue} format, which also writes null.
+ * <p>Layout (version 1): eventId, ts, creatorId, contentId, contentFormat, then the products as a count and ids.
  */
-public final class TouchPointSerializer extends TypeSerializerSingleton<TouchPoint> {
+public final class TouchPointSerializer extends RecordSerializer<TouchPoint> {
     private static final long serialVersionUID = 1L;
 
     public static final TouchPointSerializer INSTANCE = new TouchPointSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public TouchPoint createInstance() {
@@ -39,44 +32,20 @@ public final class TouchPointSerializer extends TypeSerializerSingleton<TouchPoi
     }
 
     @Override
-    public TouchPoint copy(TouchPoint from, TouchPoint reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(TouchPoint t, DataOutputView out) throws IOException {
-        StringValue.writeString(t.eventId, out);
+        writeString(t.eventId, out);
         out.writeLong(t.ts);
-        StringValue.writeString(t.creatorId, out);
-        StringValue.writeString(t.contentId, out);
-        StringValue.writeString(t.contentFormat, out);
-        out.writeInt(t.productIds.length);
-        for (String p : t.productIds) StringValue.writeString(p, out);
+        writeString(t.creatorId, out);
+        writeString(t.contentId, out);
+        writeString(t.contentFormat, out);
+        writeStrings(t.productIds, out);
     }
 
     @Override
     public TouchPoint deserialize(DataInputView in) throws IOException {
-        TouchPoint t = new TouchPoint(StringValue.readString(in), in.readLong(), StringValue.readString(in),
-                StringValue.readString(in), StringValue.readString(in));
-        String[] products = new String[in.readInt()];
-        for (int i = 0; i < products.length; i++) products[i] = StringValue.readString(in);
-        t.productIds = products;
+        TouchPoint t = new TouchPoint(readString(in), in.readLong(), readString(in), readString(in), readString(in));
+        t.productIds = readStrings(in);
         return t;
-    }
-
-    @Override
-    public TouchPoint deserialize(TouchPoint reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override

@@ -8,9 +8,9 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * The serializer of a record type that crosses the network on every event, written field by field: Flink's POJO
- * serializer creates each record reflectively and initialises every field before it reads it, which cost more than
- * reading the fields. Strings in Flink's {@link StringValue} format, which also writes null; enums by ordinal + 1
+ * The serializer of a record type that crosses the network or is written to state on every event, field by field:
+ * Flink's POJO serializer creates each record reflectively and initialises every field before it reads it, which cost
+ * more than reading the fields. Strings in Flink's {@link StringValue} format, which also writes null; enums by ordinal + 1
  * (0 for null). Records are mutable: copies are deep.
  */
 public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
