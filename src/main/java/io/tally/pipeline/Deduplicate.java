@@ -100,14 +100,15 @@ public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> implemen
     public void processElement(T event, Context ctx, Collector<T> out) throws Exception {
         long ts = timestamp.applyAsLong(event);
         String eventId = id.getKey(event);
-        Long seen = mightHaveSeen(eventId, ts, ctx.timerService().currentWatermark()) ? seenAt.get(eventId) : null;
+        RecentIds.Hashed hashed = RecentIds.hash(eventId);
+        Long seen = mightHaveSeen(hashed, ts, ctx.timerService().currentWatermark()) ? seenAt.get(eventId) : null;
         if (seen != null && Math.abs(ts - seen) <= horizonMs) {
             ctx.output(DeadLetters.TAG, DeadLetters.of(stream, DeadLetterReason.DUPLICATE,
                     "id " + eventId + " already seen at ts " + seen, event));
             return;
         }
         seenAt.put(eventId, ts);
-        recent.add(eventId, ts);
+        recent.add(hashed, ts);
         maxTs = Math.max(maxTs, ts);
         long sweepAt = sweepAt(ts + horizonMs);
         if (sweeps.add(sweepAt * BUCKETS + ctx.getCurrentKey())) {
@@ -117,14 +118,14 @@ public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> implemen
     }
 
     /** Whether an occurrence of the id with a ts within the horizon of {@code ts} may have passed. */
-    private boolean mightHaveSeen(String eventId, long ts, long watermark) {
+    private boolean mightHaveSeen(RecentIds.Hashed hashed, long ts, long watermark) {
         if (restoredMaxTs != Long.MIN_VALUE && ts - horizonMs <= restoredMaxTs) return true;
         // Events come after the watermark: nothing will ask for a ts at or before watermark - horizon again.
         if (watermark != Long.MIN_VALUE && (forgotten == Long.MIN_VALUE || watermark - forgotten >= sweepMs)) {
             recent.forgetUntil(watermark - horizonMs);
             forgotten = watermark;
         }
-        return recent.mightContain(eventId, ts - horizonMs, ts + horizonMs);
+        return recent.mightContain(hashed, ts - horizonMs, ts + horizonMs);
     }
 
     /** The first sweep at or after {@code expiry}. */

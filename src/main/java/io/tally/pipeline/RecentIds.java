@@ -27,7 +27,14 @@ final class RecentIds {
         this.sliceMs = sliceMs;
     }
 
-    void add(String id, long ts) {
+    /** An id hashed once, for both the lookup and the add of one event. */
+    record Hashed(long h1, long h2) {}
+
+    static Hashed hash(String id) {
+        return new Hashed(hash1(id), hash2(id));
+    }
+
+    void add(Hashed id, long ts) {
         List<Filter> filters = slices.computeIfAbsent(sliceOf(ts), s -> new ArrayList<>(1));
         Filter last = filters.isEmpty() ? null : filters.get(filters.size() - 1);
         if (last == null || last.ids >= IDS_PER_FILTER) {
@@ -38,12 +45,10 @@ final class RecentIds {
     }
 
     /** False when no id equal to {@code id} was added with a ts in [from, to]. */
-    boolean mightContain(String id, long from, long to) {
-        long h1 = hash1(id);
-        long h2 = hash2(id);
+    boolean mightContain(Hashed id, long from, long to) {
         for (List<Filter> filters : slices.subMap(sliceOf(from), true, sliceOf(to), true).values()) {
             for (Filter f : filters) {
-                if (f.mightContain(h1, h2)) return true;
+                if (f.mightContain(id)) return true;
             }
         }
         return false;
@@ -89,22 +94,25 @@ final class RecentIds {
         final long[] bits = new long[(BITS + 63) / 64];
         int ids;
 
-        void add(String id) {
-            long h1 = hash1(id);
-            long h2 = hash2(id);
+        void add(Hashed id) {
             for (int i = 0; i < PROBES; i++) {
-                int bit = (int) Math.floorMod(h1 + i * h2, (long) BITS);
+                int bit = bit(id, i);
                 bits[bit >>> 6] |= 1L << bit;
             }
             ids++;
         }
 
-        boolean mightContain(long h1, long h2) {
+        boolean mightContain(Hashed id) {
             for (int i = 0; i < PROBES; i++) {
-                int bit = (int) Math.floorMod(h1 + i * h2, (long) BITS);
+                int bit = bit(id, i);
                 if ((bits[bit >>> 6] & (1L << bit)) == 0) return false;
             }
             return true;
+        }
+
+        /** The i-th probe: double hashing. */
+        private static int bit(Hashed id, int i) {
+            return (int) Math.floorMod(id.h1() + i * id.h2(), (long) BITS);
         }
     }
 }
