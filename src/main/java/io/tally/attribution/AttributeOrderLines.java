@@ -193,18 +193,18 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         }
         // Every later order has ts > time: drop what no such order can use.
         h.prune(time, clickWindowMs, viewWindowMs, customerHorizonMs);
-        if (h.clicksChanged()) {
-            if (h.clicks().isEmpty()) clicks.clear();
-            else clicks.update(h.clicks());
-        }
-        if (h.viewsChanged()) {
-            if (h.views().isEmpty()) views.clear();
-            else views.update(h.views());
-        }
+        if (h.clicksChanged()) replace(clicks, h.clicks());
+        if (h.viewsChanged()) replace(views, h.views());
         if (h.ordersChanged()) {
             if (h.lastOrderAt().isEmpty()) lastOrderAt.clear();
             else lastOrderAt.update(h.lastOrderAt());
         }
+    }
+
+    /** Writes what remains of a user's touches back, or clears the state when nothing does. */
+    private static void replace(ListState<TouchPoint> state, List<TouchPoint> touches) throws Exception {
+        if (touches.isEmpty()) state.clear();
+        else state.update(touches);
     }
 
     /**

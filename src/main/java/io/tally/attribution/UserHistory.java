@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -120,18 +119,6 @@ public final class UserHistory {
         viewsChanged |= dropUntil(views, t - viewWindowMs);
         viewsChanged |= forgetShadowedViews(t);
         ordersChanged |= lastOrderAt.values().removeIf(at -> at <= t - customerHorizonMs);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof UserHistory)) return false;
-        UserHistory h = (UserHistory) o;
-        return clicks.equals(h.clicks) && views.equals(h.views) && lastOrderAt.equals(h.lastOrderAt);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(clicks, views, lastOrderAt);
     }
 
     @Override
