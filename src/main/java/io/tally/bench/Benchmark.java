@@ -80,7 +80,10 @@ public final class Benchmark {
             report.details.put("inputRecords", counts);
 
             // ---- warm-up: each throughput job once, untimed, on records of its own ----
-            boolean sqlTopics = false;
+            if (!settings.skip.contains("sql")) {
+                createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC); // both SQL runs write here
+                createTopic(kafka, SqlRun.KPIS_TOPIC);
+            }
             if (settings.warmupEvents() > 0) {
                 String prefix = "bench.warmup.in.";
                 TallyConfig warm = BenchConfigs.phase(base, "preload-warmup", bootstrap, prefix, checkpoints);
@@ -92,27 +95,13 @@ public final class Benchmark {
                 long w0 = System.nanoTime();
                 long warmRecords = Preload.total(warmCounts);
                 if (!settings.skip.contains("passthrough")) {
-                    TallyConfig c = BenchConfigs.phase(base, "warmup-passthrough", bootstrap, prefix, checkpoints);
-                    c.job.parallelism = settings.parallelism;
-                    createTopic(kafka, "bench.warmup-passthrough");
-                    StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
-                    Passthrough.build(env, c, "bench.warmup-passthrough");
-                    timed(cluster, env, c.job.name, warmRecords);
+                    passthrough(cluster, kafka, "warmup-passthrough", prefix, bootstrap, checkpoints, warmRecords);
                 }
                 if (!settings.skip.contains("tally")) {
                     tally(cluster, kafka, "warmup-tally", prefix, bootstrap, checkpoints, "rocksdb", false, warmRecords);
                 }
                 if (!settings.skip.contains("sql")) {
-                    TallyConfig c = BenchConfigs.phase(base, "warmup-sql", bootstrap, prefix, checkpoints);
-                    c.job.parallelism = settings.parallelism;
-                    createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC);
-                    createTopic(kafka, SqlRun.KPIS_TOPIC);
-                    sqlTopics = true;
-                    StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
-                    SqlRun.build(env, c);
-                    long records = 0;
-                    for (Stream s : SqlRun.INPUTS) records += warmCounts.getOrDefault(s, 0L);
-                    timed(cluster, env, c.job.name, records);
+                    sql(cluster, "warmup-sql", prefix, bootstrap, checkpoints, SqlRun.records(warmCounts));
                 }
                 report.details.put("warmupRecords", warmRecords);
                 log.printf("bench: warmed up on %,d records of their own (%.1f s)%n", warmRecords, seconds(w0));
@@ -120,11 +109,8 @@ public final class Benchmark {
 
             // ---- throughput ----
             if (!settings.skip.contains("passthrough")) {
-                TallyConfig c = throughputPhase("passthrough", bootstrap, checkpoints);
-                createTopic(kafka, "bench.passthrough");
-                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
-                Passthrough.build(env, c, "bench.passthrough");
-                BenchCluster.Timing t = timed(cluster, env, c.job.name, settings.events);
+                BenchCluster.Timing t = passthrough(cluster, kafka, "passthrough", INPUT, bootstrap, checkpoints,
+                        settings.events);
                 report.passthroughEventsPerSec = t.perSecond(settings.events);
                 report.details.put("passthroughSeconds", t.seconds());
                 log.printf("bench: passthrough %,.0f records/s (%.1f s)%n", report.passthroughEventsPerSec, t.seconds());
@@ -152,21 +138,13 @@ public final class Benchmark {
                         t.timing.seconds());
             }
             if (!settings.skip.contains("sql")) {
-                TallyConfig c = throughputPhase("sql", bootstrap, checkpoints);
-                if (!sqlTopics) {
-                    createTopic(kafka, SqlRun.ATTRIBUTIONS_TOPIC);
-                    createTopic(kafka, SqlRun.KPIS_TOPIC);
-                }
-                StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
-                long read = SqlRun.build(env, c);
-                long records = 0;
-                for (Stream s : SqlRun.INPUTS) records += counts.getOrDefault(s, 0L);
-                BenchCluster.Timing t = timed(cluster, env, c.job.name, records);
+                long records = SqlRun.records(counts);
+                BenchCluster.Timing t = sql(cluster, "sql", INPUT, bootstrap, checkpoints, records);
                 report.sqlEventsPerSec = t.perSecond(records);
                 report.details.put("sqlSeconds", t.seconds());
                 report.details.put("sqlInputRecords", records);
                 log.printf("bench: sql %,.0f records/s (%.1f s over %,d records of %d topics)%n",
-                        report.sqlEventsPerSec, t.seconds(), records, read);
+                        report.sqlEventsPerSec, t.seconds(), records, SqlRun.INPUTS.length);
             }
 
             // ---- scale: the same number of events over 10x and 100x as many users ----
@@ -285,9 +263,7 @@ public final class Benchmark {
 
     private TallyRun tally(BenchCluster cluster, EmbeddedKafka kafka, String name, String inputPrefix, String bootstrap,
                            String checkpoints, String stateBackend, boolean counted, long records) throws Exception {
-        TallyConfig c = BenchConfigs.phase(base, name, bootstrap, inputPrefix, checkpoints);
-        c.job.parallelism = settings.parallelism;
-        c.checkpoints.interval = settings.checkpointInterval;
+        TallyConfig c = throughputPhase(name, inputPrefix, bootstrap, checkpoints);
         c.checkpoints.stateBackend = stateBackend;
         for (Stream s : Stream.values()) if (!s.isInput()) c.topics.put(s.wireName(), "bench." + name + "." + s.wireName());
         createTopics(kafka, c, false);
@@ -304,10 +280,10 @@ public final class Benchmark {
         if (counted) {
             Map<String, Long> rocksDb = RocksDbOperations.totals();
             run.stateOpsPerEvent = (double) (rocksDb.get("keysRead") + rocksDb.get("keysWritten")
-                    + rocksDb.get("seeks")) / settings.events;
+                    + rocksDb.get("seeks")) / records;
             Map<String, Double> perOperator = new java.util.LinkedHashMap<>();
             StateAccesses.byOperator(job.toHexString()).forEach((op, n) ->
-                    perOperator.put(op, Math.round(1000.0 * n / settings.events) / 1000.0));
+                    perOperator.put(op, Math.round(1000.0 * n / records) / 1000.0));
             run.stateOps = Map.of("rocksDb", rocksDb, "keyedStateAccessesPerRecordByOperator", perOperator);
         }
         return run;
@@ -324,9 +300,28 @@ public final class Benchmark {
         }
     }
 
-    /** Bounded sources over the preloaded topics, checkpoints as configured, this phase's own group and ids. */
-    private TallyConfig throughputPhase(String name, String bootstrap, String checkpoints) {
-        TallyConfig c = BenchConfigs.phase(base, name, bootstrap, INPUT, checkpoints);
+    /** The passthrough job over the input topics under {@code inputPrefix}, into its own topic. */
+    private BenchCluster.Timing passthrough(BenchCluster cluster, EmbeddedKafka kafka, String name, String inputPrefix,
+                                            String bootstrap, String checkpoints, long records) throws Exception {
+        TallyConfig c = throughputPhase(name, inputPrefix, bootstrap, checkpoints);
+        createTopic(kafka, "bench." + name);
+        StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+        Passthrough.build(env, c, "bench." + name);
+        return timed(cluster, env, c.job.name, records);
+    }
+
+    /** The SQL job over the input topics under {@code inputPrefix}; {@code records}: what it reads of them. */
+    private BenchCluster.Timing sql(BenchCluster cluster, String name, String inputPrefix, String bootstrap,
+                                    String checkpoints, long records) throws Exception {
+        TallyConfig c = throughputPhase(name, inputPrefix, bootstrap, checkpoints);
+        StreamExecutionEnvironment env = Environments.create(c, Environments.Mode.LOCAL);
+        SqlRun.build(env, c);
+        return timed(cluster, env, c.job.name, records);
+    }
+
+    /** Bounded sources over the topics under {@code inputPrefix}, checkpoints as configured, the run's own group and ids. */
+    private TallyConfig throughputPhase(String name, String inputPrefix, String bootstrap, String checkpoints) {
+        TallyConfig c = BenchConfigs.phase(base, name, bootstrap, inputPrefix, checkpoints);
         c.job.parallelism = settings.parallelism;
         c.checkpoints.interval = settings.checkpointInterval;
         return c;

@@ -5,6 +5,8 @@ import io.tally.event.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
+import java.util.Map;
+
 /** The SQL phase: {@link SqlBaseline}'s statements over the preloaded topics, bounded, in the given environment. */
 final class SqlRun {
     static final String ATTRIBUTIONS_TOPIC = "bench.sql.attributions";
@@ -13,11 +15,17 @@ final class SqlRun {
 
     private SqlRun() {}
 
-    /** Adds the SQL job to env; returns the number of input topics it reads. */
-    static long build(StreamExecutionEnvironment env, TallyConfig config) {
+    /** Of the preloaded records, how many the SQL job reads. */
+    static long records(Map<Stream, Long> preloaded) {
+        long records = 0;
+        for (Stream s : INPUTS) records += preloaded.getOrDefault(s, 0L);
+        return records;
+    }
+
+    /** Adds the SQL job to env. */
+    static void build(StreamExecutionEnvironment env, TallyConfig config) {
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         new SqlBaseline(SqlBaseline.Settings.of(config, ATTRIBUTIONS_TOPIC, KPIS_TOPIC, true))
                 .statements(tables).attachAsDataStream();
-        return INPUTS.length;
     }
 }
