@@ -9,8 +9,6 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A metric reporter of the benchmark's MiniCluster (same JVM): counts the records each job's sources have emitted,
@@ -18,14 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiting for the next periodic checkpoint to commit its output and finish.
  */
 public final class SourceRecords implements MetricReporter, MetricReporterFactory {
-    private static final Map<String, Map<Counter, Boolean>> LIVE = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> REMOVED = new ConcurrentHashMap<>();
+    private static final MetricTotals<Counter> RECORDS = new MetricTotals<>(Counter::getCount);
 
     /** Records emitted so far by the sources of the job. */
     static long of(String jobId) {
-        long n = REMOVED.getOrDefault(jobId, new AtomicLong()).get();
-        for (Counter c : LIVE.getOrDefault(jobId, Map.of()).keySet()) n += c.getCount();
-        return n;
+        return RECORDS.total(jobId);
     }
 
     @Override
@@ -42,17 +37,13 @@ public final class SourceRecords implements MetricReporter, MetricReporterFactor
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         String job = sourceJob(metric, name, group);
-        if (job != null) LIVE.computeIfAbsent(job, k -> new ConcurrentHashMap<>()).put((Counter) metric, true);
+        if (job != null) RECORDS.added(job, "", (Counter) metric);
     }
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
         String job = sourceJob(metric, name, group);
-        if (job == null) return;
-        Map<Counter, Boolean> live = LIVE.get(job);
-        if (live != null && live.remove(metric) != null) {
-            REMOVED.computeIfAbsent(job, k -> new AtomicLong()).addAndGet(((Counter) metric).getCount());
-        }
+        if (job != null) RECORDS.removed(job, "", (Counter) metric);
     }
 
     private static String sourceJob(Metric metric, String name, MetricGroup group) {

@@ -10,9 +10,6 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A metric reporter of the benchmark's MiniCluster (same JVM): counts the keyed state accesses of each job's operators
@@ -30,8 +27,7 @@ public final class StateAccesses implements MetricReporter, MetricReporterFactor
             "state.latency-track.sample-interval", String.valueOf(SAMPLE_INTERVAL),
             "state.latency-track.history-size", "2");
 
-    private static final Map<String, Map<String, Map<Histogram, Boolean>>> LIVE = new ConcurrentHashMap<>();
-    private static final Map<String, Map<String, AtomicLong>> REMOVED = new ConcurrentHashMap<>();
+    private static final MetricTotals<Histogram> SAMPLES = new MetricTotals<>(Histogram::getCount);
 
     static Configuration trackAccesses() {
         return Configuration.fromMap(TRACK_ACCESSES);
@@ -39,11 +35,8 @@ public final class StateAccesses implements MetricReporter, MetricReporterFactor
 
     /** Keyed state accesses so far of the job, by operator name. */
     static Map<String, Long> byOperator(String jobId) {
-        Map<String, Long> counts = new TreeMap<>();
-        REMOVED.getOrDefault(jobId, Map.of()).forEach((op, n) -> counts.merge(op, SAMPLE_INTERVAL * n.get(), Long::sum));
-        LIVE.getOrDefault(jobId, Map.of()).forEach((op, histograms) -> {
-            for (Histogram h : histograms.keySet()) counts.merge(op, SAMPLE_INTERVAL * h.getCount(), Long::sum);
-        });
+        Map<String, Long> counts = SAMPLES.byLabel(jobId);
+        counts.replaceAll((operator, samples) -> SAMPLE_INTERVAL * samples);
         return counts;
     }
 
@@ -62,22 +55,14 @@ public final class StateAccesses implements MetricReporter, MetricReporterFactor
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         if (!counted(metric, name)) return;
         Map<String, String> vars = group.getAllVariables();
-        LIVE.computeIfAbsent(vars.get("<job_id>"), k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(vars.get("<operator_name>"), k -> new ConcurrentHashMap<>())
-                .put((Histogram) metric, true);
+        SAMPLES.added(vars.get("<job_id>"), vars.get("<operator_name>"), (Histogram) metric);
     }
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
         if (!counted(metric, name)) return;
         Map<String, String> vars = group.getAllVariables();
-        Map<Histogram, Boolean> live = LIVE.getOrDefault(vars.get("<job_id>"), Map.of())
-                .get(vars.get("<operator_name>"));
-        if (live != null && live.remove(metric) != null) {
-            REMOVED.computeIfAbsent(vars.get("<job_id>"), k -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(vars.get("<operator_name>"), k -> new AtomicLong())
-                    .addAndGet(((Histogram) metric).getCount());
-        }
+        SAMPLES.removed(vars.get("<job_id>"), vars.get("<operator_name>"), (Histogram) metric);
     }
 
     private static boolean counted(Metric metric, String name) {
