@@ -85,6 +85,25 @@ public final class KpiContributions {
         return closing;
     }
 
+    /** The partial records of the batch so far, which stays as it is (a checkpoint of the batch). */
+    public List<Kpi> partials() {
+        return new ArrayList<>(partials.values());
+    }
+
+    /** Adds partial records of a checkpointed batch; partials of one window record add up. */
+    public void restore(Iterable<Kpi> checkpointed) {
+        for (Kpi k : checkpointed) {
+            WindowRecord id = new WindowRecord(Dimension.valueOf(k.dimension), k.key, k.windowStart, k.windowEnd);
+            Kpi partial = partials.get(id);
+            if (partial == null) {
+                partials.put(id, k);
+                earliestEnd = Math.min(earliestEnd, k.windowEnd);
+            } else {
+                KpiMath.add(partial, k);
+            }
+        }
+    }
+
     public boolean isEmpty() {
         return partials.isEmpty();
     }

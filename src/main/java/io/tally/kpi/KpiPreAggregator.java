@@ -26,14 +26,14 @@ import java.util.PriorityQueue;
  * The first KPI stage, before any shuffle: holds each event until the watermark passes its ts (so the creator version
  * in force at ts, which decides the tier, has surely arrived), then folds the events the watermark released into
  * partial KPI records, one per (dimension, key, window). A partial goes out when the watermark is about to close its
- * window (before that watermark), at the latest one flush interval of processing time after its first event, and
- * before every checkpoint barrier. A hot creator or the ALL key thus reaches the keyed stage as about one partial per
- * window per flush interval and task, instead of one record per event: the keyed stage's state access, not the
- * events, sets the cost.
+ * window (before that watermark), and at the latest one flush interval of processing time after its first event. A
+ * hot creator or the ALL key thus reaches the keyed stage as about one partial per window per flush interval and
+ * task, instead of one record per event: the keyed stage's state access, not the events, sets the cost.
  *
  * <p>Input 1: the events; input 2: creator versions, broadcast to every task. The buffer only spans the watermark
- * bound (it depends on event-time density, not on throughput) and is part of checkpoints; partials never are (they
- * are flushed before the barrier).
+ * bound (it depends on event-time density, not on throughput); the partials only span the flush interval. Both are
+ * part of checkpoints: sending the partials ahead of each barrier instead would make every checkpoint wait until the
+ * keyed stage has worked through them, and that wait is what readers of exactly-once output see as latency.
  */
 public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, Creator, Kpi> {
     private static final long serialVersionUID = 1L;
@@ -48,6 +48,7 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
 
     private transient PriorityQueue<KpiInput> buffer;
     private transient ListState<KpiInput> bufferState;
+    private transient ListState<Kpi> partialsState;
     private transient BroadcastState<String, List<Creator>> creators;
     private transient KpiContributions batch;
     private transient long watermark;
@@ -73,6 +74,11 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
         for (KpiInput e : bufferState.get()) buffer.add(e);
         creators = context.getOperatorStateStore().getBroadcastState(CREATORS);
         batch = new KpiContributions(windowSizesMs);
+        partialsState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("kpi-partials", TypeInformation.of(Kpi.class)));
+        // Every record of an order went into one snapshot's partials (they are released by one watermark), so the
+        // distinct counts in them are complete; after rescaling, partials of one window from two tasks add up.
+        batch.restore(partialsState.get());
         watermark = Long.MIN_VALUE;
     }
 
@@ -80,6 +86,13 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         bufferState.update(new ArrayList<>(buffer));
+        partialsState.update(batch.partials());
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        if (!batch.isEmpty()) scheduleFlush(); // restored partials
     }
 
     @Override
@@ -117,23 +130,18 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
         super.processWatermark(mark);
     }
 
-    /** Partials are not part of checkpoints: they go downstream ahead of the barrier. */
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        flush();
-    }
-
     private void add(KpiInput event) throws Exception {
         batch.add(event, tierOf(event));
-        if (!flushScheduled) {
-            flushScheduled = true;
-            ProcessingTimeService time = getProcessingTimeService();
-            time.registerTimer(time.getCurrentProcessingTime() + flushIntervalMs, t -> {
-                flushScheduled = false;
-                flush();
-            });
-        }
+        if (!flushScheduled) scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        flushScheduled = true;
+        ProcessingTimeService time = getProcessingTimeService();
+        time.registerTimer(time.getCurrentProcessingTime() + flushIntervalMs, t -> {
+            flushScheduled = false;
+            flush();
+        });
     }
 
     private String tierOf(KpiInput event) throws Exception {
