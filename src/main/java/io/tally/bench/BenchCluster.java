@@ -7,6 +7,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.execution.ExecutionState;
@@ -16,10 +17,13 @@ import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.util.stats.StatsSummarySnapshot;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -130,6 +134,17 @@ final class BenchCluster implements AutoCloseable {
         return largest;
     }
 
+    /** Completed checkpoints of the job so far: count, and p50 and p99 of their end-to-end duration in ms. */
+    Map<String, Object> checkpointDurations(JobID job) throws Exception {
+        AccessExecutionGraph graph = cluster.getExecutionGraph(job).get(1, TimeUnit.MINUTES);
+        CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
+        if (stats == null) return Map.of();
+        StatsSummarySnapshot d = stats.getSummaryStats().getEndToEndDurationStats();
+        return Map.of("completed", stats.getCounts().getNumberOfCompletedCheckpoints(),
+                "durationP50Ms", d.getQuantile(0.5), "durationP99Ms", d.getQuantile(0.99),
+                "durationMaxMs", d.getMaximum());
+    }
+
     /** Takes a full checkpoint now and returns its full state size in bytes. */
     long checkpointBytes(JobID job) throws Exception {
         long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(5, TimeUnit.MINUTES);
@@ -155,8 +170,17 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /** Cancels a running job; one that failed before is reported with its cause. */
     void cancel(JobID job) throws Exception {
-        cluster.cancelJob(job).get(1, TimeUnit.MINUTES);
+        try {
+            cluster.cancelJob(job).get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            JobResult result = cluster.requestJobResult(job).get(1, TimeUnit.MINUTES);
+            throw result.getSerializedThrowable()
+                    .map(t -> new IllegalStateException("job " + job + " failed",
+                            t.deserializeError(getClass().getClassLoader())))
+                    .orElseThrow(() -> e);
+        }
         cluster.requestJobResult(job).get(1, TimeUnit.MINUTES);
     }
 

@@ -17,28 +17,36 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * End-to-end latency at a fixed rate: a producer sends live generated traffic (event time = wall clock) and notes
  * when each order was appended; a read_committed consumer notes when the order's first attribution becomes
- * visible, and when each final one-minute KPI record of the ALL key becomes visible after its window ended.
+ * visible, and when each final one-minute KPI record of the ALL key becomes visible after its window ended; a
+ * read_uncommitted consumer notes when the order's first attribution is written, before any checkpoint commits it.
  */
 final class LatencyProbe {
-    /** Latencies in ms: of attributions (append of the order to visibility) and of final 1-minute KPIs. */
-    record Result(List<Long> attribution, List<Long> kpiFinal, long sent) {}
+    /**
+     * Latencies in ms: of attributions (append of the order to visibility), of final 1-minute KPIs, and of
+     * attributions read uncommitted (the rest of the first figure is the wait for the checkpoint that commits them).
+     */
+    record Result(List<Long> attribution, List<Long> kpiFinal, long sent, List<Long> attributionUncommitted) {}
 
     private LatencyProbe() {}
 
     static Result run(TallyConfig config, GeneratorSettings traffic, double rate, Duration warmUp, Duration measure)
             throws Exception {
         Map<String, Long> orderSentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentAtOf = new ConcurrentHashMap<>();
         List<Long> attribution = Collections.synchronizedList(new ArrayList<>());
         List<Long> kpiFinal = Collections.synchronizedList(new ArrayList<>());
+        List<Long> uncommitted = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.currentTimeMillis();
         long measureFrom = start + warmUp.toMillis();
@@ -57,6 +65,7 @@ final class LatencyProbe {
                     long now = System.currentTimeMillis();
                     if (r.record() instanceof Order && now >= measureFrom) {
                         orderSentAt.put(((Order) r.record()).orderId, now);
+                        sentAtOf.put(((Order) r.record()).orderId, now);
                     }
                     p.send(new ProducerRecord<>(config.topic(r.stream()), null, now, r.key(), r.json()));
                     sent[0]++;
@@ -69,14 +78,7 @@ final class LatencyProbe {
         }, "tally-bench-latency-producer");
 
         Thread consumer = new Thread(() -> {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "tally-bench-latency-reader");
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-            try (KafkaConsumer<String, String> c =
-                         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            try (KafkaConsumer<String, String> c = reader(config, "read_committed", "tally-bench-latency-reader")) {
                 String attributions = config.topic(Stream.ATTRIBUTIONS);
                 String kpis = config.topic(Stream.KPIS);
                 c.subscribe(List.of(attributions, kpis));
@@ -102,12 +104,43 @@ final class LatencyProbe {
             }
         }, "tally-bench-latency-consumer");
 
+        // The same orders read uncommitted: how much of the latency is the wait for the checkpoint that commits them.
+        Thread early = new Thread(() -> {
+            try (KafkaConsumer<String, String> c =
+                         reader(config, "read_uncommitted", "tally-bench-latency-uncommitted-reader")) {
+                c.subscribe(List.of(config.topic(Stream.ATTRIBUTIONS)));
+                Set<String> seen = new HashSet<>();
+                while (System.currentTimeMillis() < end + 5_000) {
+                    for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(20))) {
+                        long now = System.currentTimeMillis();
+                        String orderId = field(rec.value(), "orderId");
+                        Long sentAt = sentAtOf.get(orderId);
+                        if (sentAt != null && seen.add(orderId)) uncommitted.add(now - sentAt);
+                    }
+                }
+            } catch (Exception e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "tally-bench-latency-uncommitted-consumer");
+
         consumer.start();
+        early.start();
         producer.start();
         producer.join();
         consumer.join();
+        early.join();
         if (failure.get() != null) throw new IllegalStateException("latency probe failed", failure.get());
-        return new Result(new ArrayList<>(attribution), new ArrayList<>(kpiFinal), sent[0]);
+        return new Result(new ArrayList<>(attribution), new ArrayList<>(kpiFinal), sent[0], new ArrayList<>(uncommitted));
+    }
+
+    private static KafkaConsumer<String, String> reader(TallyConfig config, String isolation, String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
     /** A top-level string or number field of a flat JSON record, without parsing the whole record. */
