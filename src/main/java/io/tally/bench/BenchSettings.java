@@ -23,11 +23,13 @@ public final class BenchSettings {
     public Duration checkpointInterval = Duration.ofSeconds(30);
     /** What the Tally throughput phase runs: ALL (as {@code local}) or ATTRIBUTION alone (what KPIs and alerts cost). */
     public io.tally.pipeline.Job tallyJob = io.tally.pipeline.Job.ALL;
-    /** Records each throughput job runs on, untimed, before it is timed; negative: a tenth of {@link #events}. */
+    /** Records each throughput job runs on, untimed, before it is timed; negative: as many as {@link #events}. */
     public long warmupEvents = -1;
+    /** Rounds of the passthrough, tally and SQL phases; each figure is the median of its rounds. */
+    public int rounds = 3;
 
     public long warmupEvents() {
-        return warmupEvents >= 0 ? warmupEvents : events / 10;
+        return warmupEvents >= 0 ? warmupEvents : events;
     }
 
     /** Phases to skip: passthrough, tally, hashmap, sql, scale, latency, state. */

@@ -28,11 +28,13 @@ import java.util.Map;
 /**
  * One benchmark run on this machine: an in-process Kafka broker and one Flink MiniCluster shared by every phase.
  * <ol>
- *   <li>N generated records are preloaded into the input topics; each throughput job first runs once, untimed, on a
- *       tenth as many records of its own, so that none is timed on a colder JVM than the others.</li>
+ *   <li>N generated records are preloaded into the input topics; each throughput job first runs once, untimed, on as
+ *       many records of its own: a stream job runs for months, and on two cores the JIT compiler takes minutes to
+ *       catch up with a job, so a cold run says little about its speed.</li>
  *   <li>Throughput, each job reading all of them with bounded sources, RocksDB and checkpoints, exactly-once sinks:
- *       the passthrough floor, Tally's whole pipeline, and the same logic in Flink SQL. Tally's state accesses are
- *       counted in one more, untimed run over the same records.</li>
+ *       the passthrough floor, Tally's whole pipeline, and the same logic in Flink SQL, in rounds (each job once per
+ *       round, one after the other) whose medians are the figures, since a shared machine moves single runs a lot.
+ *       Tally's state accesses are counted in one more, untimed run over the same records.</li>
  *   <li>Latency at a fixed rate, live traffic into fresh topics, Tally as in {@code run}.</li>
  *   <li>State growth over simulated days, with horizons short enough to expire within the run.</li>
  * </ol>
@@ -108,31 +110,58 @@ public final class Benchmark {
                 log.printf("bench: warmed up on %,d records of their own (%.1f s)%n", warmRecords, seconds(w0));
             }
 
-            // ---- throughput ----
-            if (!settings.skip.contains("passthrough")) {
-                BenchCluster.Timing t = passthrough(cluster, kafka, "passthrough", INPUT, bootstrap, checkpoints,
-                        settings.events);
-                report.passthroughEventsPerSec = t.perSecond(settings.events);
-                report.details.put("passthroughSeconds", t.seconds());
-                log.printf("bench: passthrough %,.0f records/s (%.1f s)%n", report.passthroughEventsPerSec, t.seconds());
+            // ---- throughput: rounds of passthrough, tally and SQL, one after the other; the medians count ----
+            List<Double> passthroughRuns = new ArrayList<>();
+            List<Double> tallyRuns = new ArrayList<>();
+            List<Double> sqlRuns = new ArrayList<>();
+            long sqlRecords = SqlRun.records(counts);
+            for (int round = 1; round <= settings.rounds; round++) {
+                String suffix = round == 1 ? "" : "-r" + round;
+                if (!settings.skip.contains("passthrough")) {
+                    BenchCluster.Timing t = passthrough(cluster, kafka, "passthrough" + suffix, INPUT, bootstrap,
+                            checkpoints, settings.events);
+                    passthroughRuns.add(t.perSecond(settings.events));
+                    log.printf("bench: round %d: passthrough %,.0f records/s (%.1f s)%n", round,
+                            t.perSecond(settings.events), t.seconds());
+                }
+                if (!settings.skip.contains("tally")) {
+                    boolean first = round == 1;
+                    if (first) heap.reset();
+                    Recording jfr = first ? startJfr() : null;
+                    TallyRun t = tally(cluster, kafka, "tally" + suffix, INPUT, bootstrap, checkpoints, "rocksdb", false);
+                    stopJfr(jfr);
+                    if (first) {
+                        report.peakHeapMb = heap.peakMb();
+                        report.checkpointBytes = t.timing.largestCheckpointBytes();
+                    }
+                    tallyRuns.add(t.timing.perSecond(settings.events));
+                    log.printf("bench: round %d: tally %,.0f records/s (%.1f s)%n", round,
+                            t.timing.perSecond(settings.events), t.timing.seconds());
+                }
+                if (!settings.skip.contains("sql")) {
+                    BenchCluster.Timing t = sql(cluster, "sql" + suffix, INPUT, bootstrap, checkpoints, sqlRecords);
+                    sqlRuns.add(t.perSecond(sqlRecords));
+                    log.printf("bench: round %d: sql %,.0f records/s (%.1f s over %,d records of %d topics)%n", round,
+                            t.perSecond(sqlRecords), t.seconds(), sqlRecords, SqlRun.INPUTS.length);
+                }
             }
+            report.passthroughEventsPerSec = median(passthroughRuns);
+            report.tallyEventsPerSec = median(tallyRuns);
+            report.sqlEventsPerSec = median(sqlRuns);
+            report.details.put("rounds", Map.of("passthroughEventsPerSec", rounded(passthroughRuns),
+                    "tallyEventsPerSec", rounded(tallyRuns), "sqlEventsPerSec", rounded(sqlRuns)));
+            report.details.put("sqlInputRecords", sqlRecords);
             if (!settings.skip.contains("tally")) {
-                heap.reset();
-                Recording jfr = startJfr();
-                TallyRun t = tally(cluster, kafka, "tally", INPUT, bootstrap, checkpoints, "rocksdb", false);
-                stopJfr(jfr);
-                report.peakHeapMb = heap.peakMb();
-                report.tallyEventsPerSec = t.timing.perSecond(settings.events);
-                report.checkpointBytes = t.timing.largestCheckpointBytes();
-                report.details.put("tallySeconds", t.timing.seconds());
-                // Counting state accesses slows every one of them: a second, untimed run over the same records counts.
+                // Counting state accesses slows every one of them: one more, untimed run over the same records counts.
                 TallyRun counted = tally(cluster, kafka, "tally-counted", INPUT, bootstrap, checkpoints, "rocksdb", true);
                 report.stateOpsPerEvent = counted.stateOpsPerEvent;
                 report.details.put("stateOps", counted.stateOps);
-                log.printf("bench: tally %,.0f records/s (%.1f s), peak heap %.0f MB, checkpoint %,d bytes, %.2f RocksDB"
-                                + " operations per record%n", report.tallyEventsPerSec, t.timing.seconds(),
-                        report.peakHeapMb, report.checkpointBytes, report.stateOpsPerEvent);
+                log.printf("bench: tally median %,.0f records/s, peak heap %.0f MB, checkpoint %,d bytes, %.2f RocksDB"
+                                + " operations per record%n", report.tallyEventsPerSec, report.peakHeapMb,
+                        report.checkpointBytes, report.stateOpsPerEvent);
             }
+            log.printf("bench: medians of %d rounds: passthrough %,.0f, tally %,.0f, sql %,.0f records/s%n",
+                    settings.rounds, report.passthroughEventsPerSec, report.tallyEventsPerSec, report.sqlEventsPerSec);
             if (!settings.skip.contains("hashmap")) {
                 TallyRun t = tally(cluster, kafka, "tally-hashmap", INPUT, bootstrap, checkpoints, "hashmap", false);
                 double perSecond = t.timing.perSecond(settings.events);
@@ -140,16 +169,6 @@ public final class Benchmark {
                 log.printf("bench: tally on the hashmap backend %,.0f records/s (%.1f s)%n", perSecond,
                         t.timing.seconds());
             }
-            if (!settings.skip.contains("sql")) {
-                long records = SqlRun.records(counts);
-                BenchCluster.Timing t = sql(cluster, "sql", INPUT, bootstrap, checkpoints, records);
-                report.sqlEventsPerSec = t.perSecond(records);
-                report.details.put("sqlSeconds", t.seconds());
-                report.details.put("sqlInputRecords", records);
-                log.printf("bench: sql %,.0f records/s (%.1f s over %,d records of %d topics)%n",
-                        report.sqlEventsPerSec, t.seconds(), records, SqlRun.INPUTS.length);
-            }
-
             // ---- scale: the same number of events over 10x and 100x as many users ----
             if (!settings.skip.contains("scale")) {
                 Map<String, Long> byUsers = new java.util.LinkedHashMap<>();
@@ -255,6 +274,19 @@ public final class Benchmark {
         }
         if (settings.workDir == null) deleteRecursively(work);
         return report;
+    }
+
+    /** The median of the runs (the mean of the middle two for an even count); 0 for none. */
+    static double median(List<Double> runs) {
+        if (runs.isEmpty()) return 0;
+        List<Double> sorted = new ArrayList<>(runs);
+        java.util.Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static List<Long> rounded(List<Double> runs) {
+        return runs.stream().map(Math::round).toList();
     }
 
     private static void deleteRecursively(Path dir) {

@@ -48,8 +48,13 @@ public class BenchCommand implements Callable<Integer> {
     String checkpointInterval;
 
     @Option(names = "--warmup-events", defaultValue = "-1", paramLabel = "N",
-            description = "Records each throughput job runs on, untimed, before it is timed (default a tenth of --events; 0: no warm-up).")
+            description = "Records each throughput job runs on, untimed, before it is timed (default as many as --events; 0: no warm-up).")
     long warmupEvents;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "Rounds of the passthrough, tally and SQL phases, one job after the other; each figure is"
+                    + " the median of its rounds (default ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--skip", split = ",", paramLabel = "PHASE",
             description = "Phases to leave out: passthrough, tally, hashmap, sql, scale, latency, state.")
@@ -80,6 +85,8 @@ public class BenchCommand implements Callable<Integer> {
         Arrays.sort(s.stateDays);
         s.checkpointInterval = Durations.parse(checkpointInterval);
         s.warmupEvents = warmupEvents;
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
+        s.rounds = rounds;
         if (skip != null) s.skip.addAll(Arrays.asList(skip));
         s.jfr = jfr;
         s.tallyJob = io.tally.pipeline.Job.ofName(tallyJob);
