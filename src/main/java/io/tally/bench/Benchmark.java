@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -280,7 +281,7 @@ public final class Benchmark {
     static double median(List<Double> runs) {
         if (runs.isEmpty()) return 0;
         List<Double> sorted = new ArrayList<>(runs);
-        java.util.Collections.sort(sorted);
+        Collections.sort(sorted);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }

@@ -43,7 +43,6 @@ final class LatencyProbe {
     static Result run(TallyConfig config, GeneratorSettings traffic, double rate, Duration warmUp, Duration measure)
             throws Exception {
         Map<String, Long> orderSentAt = new ConcurrentHashMap<>();
-        Map<String, Long> sentAtOf = new ConcurrentHashMap<>();
         List<Long> attribution = Collections.synchronizedList(new ArrayList<>());
         List<Long> kpiFinal = Collections.synchronizedList(new ArrayList<>());
         List<Long> uncommitted = Collections.synchronizedList(new ArrayList<>());
@@ -65,7 +64,6 @@ final class LatencyProbe {
                     long now = System.currentTimeMillis();
                     if (r.record() instanceof Order && now >= measureFrom) {
                         orderSentAt.put(((Order) r.record()).orderId, now);
-                        sentAtOf.put(((Order) r.record()).orderId, now);
                     }
                     p.send(new ProducerRecord<>(config.topic(r.stream()), null, now, r.key(), r.json()));
                     sent[0]++;
@@ -82,13 +80,14 @@ final class LatencyProbe {
                 String attributions = config.topic(Stream.ATTRIBUTIONS);
                 String kpis = config.topic(Stream.KPIS);
                 c.subscribe(List.of(attributions, kpis));
+                Set<String> seen = new HashSet<>();
                 // A little past the end, for the records of the last orders.
                 while (System.currentTimeMillis() < end + 5_000) {
                     for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(20))) {
                         long now = System.currentTimeMillis();
                         if (rec.topic().equals(attributions)) {
-                            Long sentAt = orderSentAt.remove(field(rec.value(), "orderId"));
-                            if (sentAt != null) attribution.add(now - sentAt);
+                            Long latency = firstAttribution(rec.value(), orderSentAt, seen, now);
+                            if (latency != null) attribution.add(latency);
                         } else if (rec.key() != null && rec.key().startsWith("ALL|")
                                 && rec.value().contains("\"final\":true")) {
                             long windowStart = Long.parseLong(field(rec.value(), "windowStart"));
@@ -112,10 +111,8 @@ final class LatencyProbe {
                 Set<String> seen = new HashSet<>();
                 while (System.currentTimeMillis() < end + 5_000) {
                     for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(20))) {
-                        long now = System.currentTimeMillis();
-                        String orderId = field(rec.value(), "orderId");
-                        Long sentAt = sentAtOf.get(orderId);
-                        if (sentAt != null && seen.add(orderId)) uncommitted.add(now - sentAt);
+                        Long latency = firstAttribution(rec.value(), orderSentAt, seen, System.currentTimeMillis());
+                        if (latency != null) uncommitted.add(latency);
                     }
                 }
             } catch (Exception e) {
@@ -131,6 +128,17 @@ final class LatencyProbe {
         early.join();
         if (failure.get() != null) throw new IllegalStateException("latency probe failed", failure.get());
         return new Result(new ArrayList<>(attribution), new ArrayList<>(kpiFinal), sent[0], new ArrayList<>(uncommitted));
+    }
+
+    /**
+     * Milliseconds from the append of the attribution's order to {@code now}, if the order was sent while measuring and
+     * this reader has not seen an attribution of it before; null otherwise.
+     */
+    private static Long firstAttribution(String attributionJson, Map<String, Long> orderSentAt, Set<String> seen,
+                                         long now) {
+        String orderId = field(attributionJson, "orderId");
+        Long sentAt = orderSentAt.get(orderId);
+        return sentAt != null && seen.add(orderId) ? now - sentAt : null;
     }
 
     private static KafkaConsumer<String, String> reader(TallyConfig config, String isolation, String group) {

@@ -93,14 +93,7 @@ public final class KpiContributions {
     /** Adds partial records of a checkpointed batch; partials of one window record add up. */
     public void restore(Iterable<Kpi> checkpointed) {
         for (Kpi k : checkpointed) {
-            WindowRecord id = new WindowRecord(Dimension.valueOf(k.dimension), k.key, k.windowStart, k.windowEnd);
-            Kpi partial = partials.get(id);
-            if (partial == null) {
-                partials.put(id, k);
-                earliestEnd = Math.min(earliestEnd, k.windowEnd);
-            } else {
-                KpiMath.add(partial, k);
-            }
+            KpiMath.add(partialOf(new WindowRecord(Dimension.valueOf(k.dimension), k.key, k.windowStart, k.windowEnd)), k);
         }
     }
 
@@ -232,13 +225,18 @@ public final class KpiContributions {
             long start = ts - Math.floorMod(ts, size); // tumbling windows aligned to the epoch
             long end = start + size;
             WindowRecord id = new WindowRecord(dimension, key, start, end);
-            Kpi partial = partials.get(id);
-            if (partial == null) {
-                partial = KpiMath.empty(dimension.name(), key, start, end);
-                partials.put(id, partial);
-                earliestEnd = Math.min(earliestEnd, end);
-            }
-            contribution.accept(id, partial);
+            contribution.accept(id, partialOf(id));
         }
+    }
+
+    /** The batch's partial record of a window record, empty if the batch had none. */
+    private Kpi partialOf(WindowRecord id) {
+        Kpi partial = partials.get(id);
+        if (partial == null) {
+            partial = KpiMath.empty(id.dimension().name(), id.key(), id.start(), id.end());
+            partials.put(id, partial);
+            earliestEnd = Math.min(earliestEnd, id.end());
+        }
+        return partial;
     }
 }
