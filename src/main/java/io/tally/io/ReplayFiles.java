@@ -5,21 +5,24 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import javax.annotation.Nullable;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
 
 /**
- * Replay inputs: {@code IN/<stream>.jsonl}, one JSON object per line, blank lines skipped; a missing file is empty. A
- * file is one split, read in file order by one reader: it stands for one partition (CONTRACT section 7), with its own
+ * Replay inputs: {@code IN/<stream>.jsonl}, one JSON object per line, blank lines skipped; a missing file is empty.
+ * Lines end at {@code \n} (a {@code \r} before it is dropped, as JSON Lines allows) and reach the parser as bytes, not
+ * decoded: a record that is not UTF-8 text gets the same dead letter as the same bytes read from Kafka. A file is one
+ * split, read in file order by one reader: it stands for one partition (CONTRACT section 7), with its own
  * watermark and lateness, so that results depend neither on parallelism nor on how fast each file is read.
  */
 public final class ReplayFiles {
@@ -45,7 +48,6 @@ public final class ReplayFiles {
     /** The non-blank lines of a file, each read by the stream's {@link RecordReader}. */
     static final class Lines<T> implements StreamFormat<Ingested<T>> {
         private static final long serialVersionUID = 1L;
-        private final TextLineInputFormat text = new TextLineInputFormat();
         private final RecordReader<T> reader;
         private final long now;
 
@@ -56,34 +58,31 @@ public final class ReplayFiles {
 
         @Override
         public Reader<Ingested<T>> createReader(Configuration config, FSDataInputStream stream, long fileLen,
-                                                long splitEnd) throws IOException {
-            return read(text.createReader(config, stream, fileLen, splitEnd));
+                                                long splitEnd) {
+            ByteLines lines = new ByteLines(stream);
+            return new Reader<>() {
+                @Nullable
+                @Override
+                public Ingested<T> read() throws IOException {
+                    byte[] line;
+                    do {
+                        line = lines.next();
+                    } while (line != null && ByteLines.isBlank(line));
+                    return line == null ? null : reader.read(line, null, null, null, now);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    stream.close();
+                }
+            };
         }
 
         @Override
         public Reader<Ingested<T>> restoreReader(Configuration config, FSDataInputStream stream, long restoredOffset,
                                                  long fileLen, long splitEnd) throws IOException {
-            return read(text.restoreReader(config, stream, restoredOffset, fileLen, splitEnd));
-        }
-
-        private Reader<Ingested<T>> read(Reader<String> lines) {
-            return new Reader<>() {
-                @Nullable
-                @Override
-                public Ingested<T> read() throws IOException {
-                    String line;
-                    do {
-                        line = lines.read();
-                    } while (line != null && line.isBlank());
-                    if (line == null) return null;
-                    return reader.read(line.getBytes(StandardCharsets.UTF_8), null, null, null, now);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    lines.close();
-                }
-            };
+            stream.seek(restoredOffset);
+            return createReader(config, stream, fileLen, splitEnd);
         }
 
         @Override
@@ -94,6 +93,54 @@ public final class ReplayFiles {
         @Override
         public TypeInformation<Ingested<T>> getProducedType() {
             return reader.producedType();
+        }
+    }
+
+    /** The lines of a stream as bytes, read through a buffer of their own. */
+    static final class ByteLines {
+        private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int pos;
+        private int limit;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+
+        ByteLines(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line without its line break, or null at the end of the stream. */
+        @Nullable
+        byte[] next() throws IOException {
+            line.reset();
+            boolean any = false;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buffer, 0, buffer.length);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return any ? withoutCarriageReturn(line.toByteArray()) : null;
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < limit && buffer[pos] != '\n') pos++;
+                line.write(buffer, start, pos - start);
+                if (pos < limit) {
+                    pos++; // the '\n'
+                    return withoutCarriageReturn(line.toByteArray());
+                }
+            }
+        }
+
+        private static byte[] withoutCarriageReturn(byte[] line) {
+            return line.length > 0 && line[line.length - 1] == '\r' ? Arrays.copyOf(line, line.length - 1) : line;
+        }
+
+        /** Nothing but spaces, tabs and carriage returns (or nothing at all). */
+        static boolean isBlank(byte[] line) {
+            for (byte b : line) if (b != ' ' && b != '\t' && b != '\r') return false;
+            return true;
         }
     }
 

@@ -67,14 +67,13 @@ class LiveEqualsReplayTest {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PARTITIONS = 4;
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir
     static Path dir;
 
+    private static LiveRuns live;
     private static List<Traffic.Input> records;
     /** The same records without the three stamped in the future. */
     private static List<Traffic.Input> withoutFuture;
@@ -84,6 +83,7 @@ class LiveEqualsReplayTest {
 
     @BeforeAll
     static void generateAndReplay() throws Exception {
+        live = new LiveRuns(KAFKA, dir);
         long now = System.currentTimeMillis();
         GeneratorSettings settings = new GeneratorSettings();
         settings.seed = 18;
@@ -108,7 +108,7 @@ class LiveEqualsReplayTest {
 
         Path in = dir.resolve("in");
         Traffic.writeReplayFiles(in, List.of(records));
-        Replay.run(in, dir.resolve("replay"), replayConfig(), 2, now);
+        Replay.run(in, dir.resolve("replay"), LiveRuns.replayConfig(), 2, now);
         replay = new EnumMap<>(Stream.class);
         for (Stream s : Replay.OUTPUTS) {
             replay.put(s, comparable(s, Files.readAllLines(dir.resolve("replay").resolve(s.wireName() + ".jsonl"))));
@@ -150,7 +150,7 @@ class LiveEqualsReplayTest {
         Path in = dir.resolve("in-without-future");
         Traffic.writeReplayFiles(in, List.of(withoutFuture));
         Path out = dir.resolve("replay-without-future");
-        Replay.run(in, out, replayConfig(), 2, replayNow);
+        Replay.run(in, out, LiveRuns.replayConfig(), 2, replayNow);
         for (Stream s : Replay.OUTPUTS) {
             List<String> expected = comparable(s, Files.readAllLines(out.resolve(s.wireName() + ".jsonl")));
             List<String> actual = new ArrayList<>(replay.get(s));
@@ -162,130 +162,42 @@ class LiveEqualsReplayTest {
     @ParameterizedTest(name = "parallelism {0}")
     @ValueSource(ints = {1, 2, 3})
     void aBacklogReadThroughMorePartitionsThanTasksGivesTheReplaysOutput(int parallelism) throws Exception {
-        TallyConfig config = config("backlog-" + parallelism, parallelism);
-        createTopics(config);
+        TallyConfig config = live.config("backlog-" + parallelism, parallelism);
+        live.createTopics(config);
         produce(config, 0);
-        JobClient job = start(config, Job.ALL);
-        drainOnceRead(job, config, Job.ALL);
-        assertOutputsEqualReplay(config, Replay.OUTPUTS);
+        JobClient job = live.start(config, Job.ALL);
+        live.drainOnceRead(job, config, Job.ALL);
+        live.assertOutputsEqual(config, replay, Replay.OUTPUTS);
     }
 
     @Test
     void liveTrafficAtASteadyRateGivesTheReplaysOutput() throws Exception {
-        TallyConfig config = config("live", 2);
-        createTopics(config);
-        JobClient job = start(config, Job.ALL);
+        TallyConfig config = live.config("live", 2);
+        live.createTopics(config);
+        JobClient job = live.start(config, Job.ALL);
         produce(config, 2_000);
-        drainOnceRead(job, config, Job.ALL);
-        assertOutputsEqualReplay(config, Replay.OUTPUTS);
+        live.drainOnceRead(job, config, Job.ALL);
+        live.assertOutputsEqual(config, replay, Replay.OUTPUTS);
     }
 
     @Test
     void theThreeJobsDeployedApartGiveTheReplaysOutput() throws Exception {
-        TallyConfig attribution = config("apart", 2);
-        createTopics(attribution);
+        TallyConfig attribution = live.config("apart", 2);
+        live.createTopics(attribution);
         produce(attribution, 0);
-        TallyConfig kpis = copy(attribution, "apart-kpis");
-        TallyConfig alerts = copy(attribution, "apart-alerts");
-        JobClient attributionJob = start(attribution, Job.ATTRIBUTION);
-        JobClient kpiJob = start(kpis, Job.KPIS);
-        JobClient alertJob = start(alerts, Job.ALERTS);
+        TallyConfig kpis = live.copy(attribution, "apart-kpis");
+        TallyConfig alerts = live.copy(attribution, "apart-alerts");
+        JobClient attributionJob = live.start(attribution, Job.ATTRIBUTION);
+        JobClient kpiJob = live.start(kpis, Job.KPIS);
+        JobClient alertJob = live.start(alerts, Job.ALERTS);
         // Each job is drained once it has read all its inputs, upstream first, as an operator stops a pipeline.
-        drainOnceRead(attributionJob, attribution, Job.ATTRIBUTION);
-        drainOnceRead(kpiJob, kpis, Job.KPIS);
-        drainOnceRead(alertJob, alerts, Job.ALERTS);
-        assertOutputsEqualReplay(attribution, Replay.OUTPUTS);
-    }
-
-    // ---- jobs ----
-
-    private static TallyConfig config(String name, int parallelism) {
-        TallyConfig config = TestJobs.config(KAFKA, dir.resolve(name), name, parallelism);
-        config.attribution.shadowModels = replayConfig().attribution.shadowModels;
-        config.alerts.rules = alertRules();
-        config.time.sourceIdleness = Duration.ofSeconds(1);
-        for (Stream s : Stream.values()) config.topics.put(s.wireName(), name + "." + s.wireName());
-        return config;
-    }
-
-    /**
-     * The defaults, as replay runs them (the integration tests' job settings drop shadow models), with alert rules:
-     * the alerts job's default rules evaluated on final records only (an early rule may fire on an open window,
-     * which depends on timing), and a busy-creator rule that fires and resolves often.
-     */
-    private static TallyConfig replayConfig() {
-        TallyConfig config = new TallyConfig();
-        config.alerts.rules = alertRules();
-        return config;
-    }
-
-    private static List<Map<String, Object>> alertRules() {
-        List<Map<String, Object>> rules = new ArrayList<>();
-        for (Map<String, Object> rule : ConfigLoader.load(Path.of("jobs/alerts.yaml")).alerts.rules) {
-            Map<String, Object> r = new LinkedHashMap<>(rule);
-            r.put("early", false);
-            rules.add(r);
-        }
-        rules.add(new LinkedHashMap<>(Map.of("ruleId", "busy-creator", "ts", 0, "dimension", "CREATOR",
-                "window", "1m", "metric", "clicks", "op", ">=", "threshold", 3)));
-        return rules;
-    }
-
-    /** Another job of the same deployment: same topics, its own group and transactional ids. */
-    private static TallyConfig copy(TallyConfig config, String name) {
-        TallyConfig c = TestJobs.config(KAFKA, dir.resolve(name), name, config.job.parallelism);
-        c.attribution.shadowModels = config.attribution.shadowModels;
-        c.alerts.rules = config.alerts.rules;
-        c.time.sourceIdleness = config.time.sourceIdleness;
-        c.topics.putAll(config.topics);
-        return c;
-    }
-
-    private static JobClient start(TallyConfig config, Job job) throws Exception {
-        StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.LOCAL);
-        TallyPipeline.build(job, Ingest.kafka(env, config, false), config, true).writeTo(new KafkaSinks(config));
-        return env.executeAsync(config.job.name);
-    }
-
-    /**
-     * Waits until the job's consumer group has committed (on a checkpoint) the end of every partition it reads, then
-     * stops it with a draining savepoint: the watermark runs to the end, as it does at the end of a replay.
-     */
-    private static void drainOnceRead(JobClient job, TallyConfig config, Job which) throws Exception {
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        for (Stream s : which.inputs()) ends.putAll(lastRecordEnds(config.topic(s)));
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            Map<TopicPartition, OffsetAndMetadata> committed = KAFKA.admin()
-                    .listConsumerGroupOffsets(config.kafka.groupId).partitionsToOffsetAndMetadata().get();
-            List<TopicPartition> behind = ends.entrySet().stream()
-                    .filter(e -> committed.get(e.getKey()) == null || committed.get(e.getKey()).offset() < e.getValue())
-                    .map(Map.Entry::getKey).collect(Collectors.toList());
-            if (behind.isEmpty()) break;
-            assertThat(System.nanoTime()).as("%s still behind on %s", config.job.name, behind).isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
-        job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * For each non-empty partition of the topic: the offset after its last committed record, which a consumer that
-     * read it all commits (a transaction marker after it takes an offset of its own, which nobody commits).
-     */
-    private static Map<TopicPartition, Long> lastRecordEnds(String topic) {
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        for (ConsumerRecord<String, String> r : KAFKA.readAll(topic)) {
-            ends.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
-        }
-        return ends;
+        live.drainOnceRead(attributionJob, attribution, Job.ATTRIBUTION);
+        live.drainOnceRead(kpiJob, kpis, Job.KPIS);
+        live.drainOnceRead(alertJob, alerts, Job.ALERTS);
+        live.assertOutputsEqual(attribution, replay, Replay.OUTPUTS);
     }
 
     // ---- data ----
-
-    private static void createTopics(TallyConfig config) {
-        Topics.createAll(KAFKA.admin(), config, PARTITIONS);
-    }
 
     /** The records in order, keyed as the generator keys them; {@code perSecond} 0: all at once (a backlog). */
     private static void produce(TallyConfig config, double perSecond) throws Exception {
@@ -294,53 +206,7 @@ class LiveEqualsReplayTest {
         }
     }
 
-    // ---- comparison ----
-
-    private static void assertOutputsEqualReplay(TallyConfig config, List<Stream> outputs) {
-        SoftAssertions softly = new SoftAssertions();
-        for (Stream s : outputs) {
-            List<String> live = comparable(s, KAFKA.readAllValues(config.topic(s)));
-            List<String> expected = replay.get(s);
-            softly.assertThat(minus(live, expected))
-                    .as("%s: %s records live and not in replay", config.job.name, s.wireName()).isEmpty();
-            softly.assertThat(minus(expected, live))
-                    .as("%s: %s records in replay and not live", config.job.name, s.wireName()).isEmpty();
-        }
-        softly.assertAll();
-    }
-
-    /**
-     * Lines that can be compared across replay and Kafka, sorted: KPI records final only (the topic also holds updates
-     * of open windows), dead letters without their Kafka coordinates (replay files have none).
-     */
     private static List<String> comparable(Stream stream, List<String> lines) {
-        List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            if (line.isBlank()) continue;
-            try {
-                ObjectNode node = (ObjectNode) JSON.readTree(line);
-                if (stream == Stream.KPIS && !node.path("final").asBoolean()) continue;
-                if (stream == Stream.DEAD_LETTERS) {
-                    node.remove(Set.of("topic", "partition", "offset"));
-                    // A FUTURE record's detail names its arrival time, which differs between replay and Kafka.
-                    if ("FUTURE".equals(node.path("reason").asText())) node.remove("detail");
-                }
-                out.add(JSON.writeValueAsString(sorted(node)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        out.sort(null);
-        return out;
-    }
-
-    private static Map<String, Object> sorted(ObjectNode node) {
-        return new TreeMap<>(JSON.convertValue(node, Map.class));
-    }
-
-    /** a minus b, as multisets; a long difference summed up by its size and first records. */
-    private static List<String> minus(List<String> a, List<String> b) {
-        List<String> out = StandaloneClusterIT.minus(a, b);
-        return out.size() > 20 ? List.of(out.size() + " records, first: " + out.subList(0, 5)) : out;
+        return LiveRuns.comparable(stream, lines);
     }
 }
