@@ -1,6 +1,11 @@
 package io.tally.io;
 
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.MetricsReporter;
 
@@ -14,9 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * stable offset (read_committed) minus the consumer's position, as of its latest fetch. That position already steps
  * over transaction markers and aborted records, so a caught-up partition reads 0.
  *
- * <p>The source's consumers carry {@link LagReporter} in {@code metric.reporters}; it files their partition metrics
- * in a registry of this JVM under the source's id and the consumer's subtask, where the watermark generators of the
- * same source task look them up. A partition no fetch has answered yet has no metric, and counts as not caught up.
+ * <p>A lag of 0 is not enough: the consumer may have fetched a partition's records while the source still holds them
+ * in its queues, behind another partition's. So the consumers also note the offset of the last record they hand to
+ * the source ({@link FetchedOffsets}, a consumer interceptor), and a partition is caught up only once its watermark
+ * generator has seen that record too.
+ *
+ * <p>The source's consumers carry {@link LagReporter} in {@code metric.reporters} and {@link FetchedOffsets} in
+ * {@code interceptor.classes}; they file what they know in a registry of this JVM under the source's id and the
+ * consumer's subtask, where the watermark generators of the same source task look it up. A partition no fetch has
+ * answered yet has no metric, and counts as not caught up.
  */
 public final class KafkaBacklog implements PartitionWatermarks.Backlog {
     private static final long serialVersionUID = 1L;
@@ -37,15 +48,19 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
     }
 
     /**
-     * The consumer properties that make a source's consumers report their lag here; sets {@code client.id.prefix} to
+     * The consumer properties that make a source's consumers report their lag and fetched offsets here; sets {@code client.id.prefix} to
      * the source id, so that each consumer's client id ({@code prefix-subtask}, Flink's choice) names its subtask.
      */
     public void configure(java.util.Properties consumerProperties) {
-        String reporters = consumerProperties.getProperty("metric.reporters", "").trim();
-        consumerProperties.setProperty("metric.reporters",
-                reporters.isEmpty() ? LagReporter.class.getName() : reporters + "," + LagReporter.class.getName());
+        append(consumerProperties, "metric.reporters", LagReporter.class);
+        append(consumerProperties, "interceptor.classes", FetchedOffsets.class);
         consumerProperties.setProperty(SOURCE_ID, sourceId);
         consumerProperties.setProperty("client.id.prefix", sourceId);
+    }
+
+    private static void append(java.util.Properties properties, String key, Class<?> type) {
+        String classes = properties.getProperty(key, "").trim();
+        properties.setProperty(key, classes.isEmpty() ? type.getName() : classes + "," + type.getName());
     }
 
     @Override
@@ -61,35 +76,42 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
             }
 
             @Override
-            public boolean caughtUp(Integer partition) {
-                return partition == null ? partitions.caughtUpExcept(claimed) : partitions.caughtUp(partition);
+            public boolean caughtUp(Integer partition, long lastOffset) {
+                return partition == null ? partitions.caughtUpExcept(claimed) : partitions.caughtUp(partition, lastOffset);
             }
         };
     }
 
-    private static Partitions partitions(String sourceId, int subtask) {
+    static Partitions partitions(String sourceId, int subtask) {
         return SOURCES.computeIfAbsent(sourceId, id -> new ConcurrentHashMap<>())
                 .computeIfAbsent(subtask, s -> new Partitions());
     }
 
-    /** The lag metrics of the partitions one source task's consumer reads. */
+    /**
+     * What one source task's consumer knows of its partitions: the lag of each (nothing left in the log past its
+     * position) and the offset of the last record it handed to the source. A lag of 0 alone does not make a partition
+     * caught up: the source may still hold fetched records of it in its queues, behind another partition's.
+     */
     static final class Partitions {
         final Map<Integer, KafkaMetric> lag = new ConcurrentHashMap<>();
+        final Map<Integer, Long> fetched = new ConcurrentHashMap<>();
 
-        boolean caughtUp(int partition) {
+        boolean caughtUp(int partition, long lastOffset) {
             KafkaMetric m = lag.get(partition);
-            return m != null && isZero(m);
+            Long last = fetched.get(partition);
+            return m != null && isZero(m) && (last == null || lastOffset >= last);
         }
 
         /**
          * For a partition not known by number: whether every partition of the task with a metric, except those its
-         * generators already claimed, has nothing waiting, and at least one has answered a fetch.
+         * generators already claimed, has nothing waiting and nothing fetched (its generator would have claimed it
+         * had it emitted any), and at least one has answered a fetch.
          */
         boolean caughtUpExcept(Set<Integer> claimed) {
             boolean any = false;
             for (Map.Entry<Integer, KafkaMetric> e : lag.entrySet()) {
                 if (claimed.contains(e.getKey())) continue;
-                if (!isZero(e.getValue())) return false;
+                if (!isZero(e.getValue()) || fetched.containsKey(e.getKey())) return false;
                 any = true;
             }
             return any;
@@ -101,21 +123,58 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
         }
     }
 
+    /**
+     * Records, for each partition, the offset of the last record the consumer hands to the source, under the
+     * consumer's source id and subtask index. A new consumer (a task starting or restarting) starts afresh: what an
+     * earlier one fetched is gone with its queues.
+     */
+    public static final class FetchedOffsets implements ConsumerInterceptor<byte[], byte[]> {
+        private Partitions partitions;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            partitions = partitionsOf(configs);
+            if (partitions != null) partitions.fetched.clear();
+        }
+
+        @Override
+        public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
+            if (partitions == null) return records;
+            for (TopicPartition tp : records.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> of = records.records(tp);
+                if (!of.isEmpty()) partitions.fetched.merge(tp.partition(), of.get(of.size() - 1).offset(), Math::max);
+            }
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {}
+
+        @Override
+        public void close() {}
+    }
+
+    /**
+     * The partitions of the consumer these client settings configure, or null for the source's other clients (its
+     * enumerator's admin client, "<prefix>-enumerator-admin-client"): only a consumer of a subtask
+     * ("<prefix>-<subtask>") reports anything, and a reporter never fails the client it reports for.
+     */
+    private static Partitions partitionsOf(Map<String, ?> configs) {
+        Object source = configs.get(SOURCE_ID);
+        Object client = configs.get("client.id");
+        if (source == null || client == null || !client.toString().startsWith(source + "-")) return null;
+        String subtask = client.toString().substring(source.toString().length() + 1);
+        if (subtask.isEmpty() || !subtask.chars().allMatch(Character::isDigit)) return null;
+        return partitions(source.toString(), Integer.parseInt(subtask));
+    }
+
     /** Files each consumer's partition {@code records-lag} metrics under its source id and subtask index. */
     public static final class LagReporter implements MetricsReporter {
         private Partitions partitions;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            // The source's other clients (its enumerator's admin client, "<prefix>-enumerator-admin-client") get
-            // this reporter too: only a consumer of a subtask ("<prefix>-<subtask>") files anything, and a reporter
-            // never fails the client it reports for.
-            Object source = configs.get(SOURCE_ID);
-            Object client = configs.get("client.id");
-            if (source == null || client == null || !client.toString().startsWith(source + "-")) return;
-            String subtask = client.toString().substring(source.toString().length() + 1);
-            if (subtask.isEmpty() || !subtask.chars().allMatch(Character::isDigit)) return;
-            partitions = KafkaBacklog.partitions(source.toString(), Integer.parseInt(subtask));
+            partitions = partitionsOf(configs);
         }
 
         @Override

@@ -28,7 +28,7 @@ import java.time.Duration;
 public final class PartitionWatermarks<T> implements WatermarkStrategy<Ingested<T>> {
     private static final long serialVersionUID = 1L;
 
-    /** Tells whether a partition has records its source has not read yet. */
+    /** Tells whether a partition has records its source has not emitted yet. */
     public interface Backlog extends java.io.Serializable {
         /** Opened once per source task, shared by the generators of its partitions. */
         Probe open(WatermarkGeneratorSupplier.Context context);
@@ -40,10 +40,11 @@ public final class PartitionWatermarks<T> implements WatermarkStrategy<Ingested<
         void claim(int partition);
 
         /**
-         * Whether nothing waits in {@code partition}; for a generator that has seen no record yet (partition null),
-         * whether nothing waits in any partition of this source that no generator has claimed.
+         * Whether nothing waits in {@code partition} beyond {@code lastOffset}, the offset of the last record its
+         * generator saw: neither in the log nor fetched and not yet emitted. For a generator that has seen no record
+         * yet (partition null), whether nothing waits in any partition of this source that no generator has claimed.
          */
-        boolean caughtUp(Integer partition);
+        boolean caughtUp(Integer partition, long lastOffset);
     }
 
     private final long boundMs;
@@ -91,6 +92,7 @@ public final class PartitionWatermarks<T> implements WatermarkStrategy<Ingested<
         private final long idleNanos;
         private long maxTs = Long.MIN_VALUE;
         private Integer partition;
+        private long lastOffset = -1;
         private boolean active;
         private long silentSince = -1;
         private boolean idle;
@@ -109,12 +111,13 @@ public final class PartitionWatermarks<T> implements WatermarkStrategy<Ingested<
                 partition = in.partition;
                 probe.claim(partition);
             }
+            if (in.offset != null) lastOffset = in.offset;
             if (in.accepted() && in.ts > maxTs) maxTs = in.ts;
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            if (probe != null && silentLongEnough() && probe.caughtUp(partition)) {
+            if (probe != null && silentLongEnough() && probe.caughtUp(partition, lastOffset)) {
                 if (!idle) output.markIdle();
                 idle = true;
                 return;

@@ -49,14 +49,17 @@ class PartitionWatermarksTest {
     /** Backlogs set by the test, by partition; the unseen partition (null) by its own entry. */
     static final class Backlogs implements PartitionWatermarks.Probe {
         final Map<Integer, Boolean> caughtUp = new HashMap<>();
+        /** Offset of the last record the consumer fetched, by partition. */
+        final Map<Integer, Long> fetched = new HashMap<>();
         boolean unseenCaughtUp;
 
         @Override
         public void claim(int partition) {}
 
         @Override
-        public boolean caughtUp(Integer partition) {
-            return partition == null ? unseenCaughtUp : caughtUp.getOrDefault(partition, false);
+        public boolean caughtUp(Integer partition, long lastOffset) {
+            return partition == null ? unseenCaughtUp
+                    : caughtUp.getOrDefault(partition, false) && lastOffset >= fetched.getOrDefault(partition, -1L);
         }
     }
 
@@ -67,9 +70,13 @@ class PartitionWatermarksTest {
             new PartitionWatermarks.Generator<>(BOUND, backlogs, clock, Duration.ofMillis(IDLE_MS).toNanos());
 
     private static Ingested<View> view(long ts, int partition) {
+        return view(ts, partition, 0);
+    }
+
+    private static Ingested<View> view(long ts, int partition, long offset) {
         String json = "{\"eventId\":\"v" + ts + "\",\"ts\":" + ts + ",\"userId\":\"u1\",\"creatorId\":\"c1\","
                 + "\"contentId\":\"k1\",\"contentType\":\"VIDEO\"}";
-        return READER.read(json.getBytes(StandardCharsets.UTF_8), "tally.views", partition, 0L, ARRIVAL);
+        return READER.read(json.getBytes(StandardCharsets.UTF_8), "tally.views", partition, offset, ARRIVAL);
     }
 
     private static Ingested<View> raw(String json, int partition) {
@@ -126,6 +133,19 @@ class PartitionWatermarksTest {
         tick(200);
         assertThat(out.idle).isFalse();
         assertThat(out.watermark).isEqualTo(30_000 - BOUND - 1);
+    }
+
+    @Test
+    void aPartitionWhoseFetchedRecordsItsGeneratorHasNotSeenYetNeverGoesIdle() {
+        // The consumer is at the end of partition 3 (no lag), but records 6 to 9 still wait in the source's queues.
+        event(view(20_000, 3, 5));
+        backlogs.caughtUp.put(3, true);
+        backlogs.fetched.put(3, 9L);
+        for (int i = 0; i < 50; i++) tick(200);
+        assertThat(out.idle).isFalse();
+        event(view(21_000, 3, 9));
+        for (int i = 0; i < 10; i++) tick(200);
+        assertThat(out.idle).as("once it saw the last fetched record").isTrue();
     }
 
     @Test
