@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /**
  * {@code java -jar target/tally.jar <command>}: the self-contained CLI. Every command has {@code --help}.
  */
-@Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
+@Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.2.0",
         description = "Real-time attribution and KPIs for creator-affiliate commerce, on Flink and Kafka.",
         subcommands = {LocalCommand.class, ReplayCommand.class, GenerateCommand.class, RunCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})

@@ -12,6 +12,8 @@ import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.TallyPipeline;
 import io.tally.testing.KafkaBroker;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,6 +24,7 @@ import org.assertj.core.api.SoftAssertions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +109,17 @@ final class LiveRuns {
     }
 
     JobClient start(TallyConfig config, Job job) throws Exception {
-        StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.LOCAL);
+        return start(config, job, null);
+    }
+
+    /** The job restored from a savepoint (null: from empty state); every operator's state in it must be taken. */
+    JobClient start(TallyConfig config, Job job, Path savepoint) throws Exception {
+        Configuration restore = new Configuration();
+        if (savepoint != null) {
+            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+            restore.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        }
+        StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.LOCAL, restore);
         TallyPipeline.build(job, Ingest.kafka(env, config, false), config, true).writeTo(new KafkaSinks(config));
         return env.executeAsync(config.job.name);
     }
@@ -116,6 +129,14 @@ final class LiveRuns {
      * stops it with a draining savepoint: the watermark runs to the end, as it does at the end of a replay.
      */
     void drainOnceRead(JobClient job, TallyConfig config, Job which) throws Exception {
+        stopOnceRead(job, config, which, true);
+    }
+
+    /**
+     * Waits as {@link #drainOnceRead} does, then stops the job with a savepoint, drained (event time runs to the end)
+     * or not (windows stay open in the savepoint), and returns the savepoint's path.
+     */
+    Path stopOnceRead(JobClient job, TallyConfig config, Job which, boolean drain) throws Exception {
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (Stream s : which.inputs()) ends.putAll(lastRecordEnds(config.topic(s)));
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -129,8 +150,9 @@ final class LiveRuns {
             assertThat(System.nanoTime()).as("%s still behind on %s", config.job.name, behind).isLessThan(deadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
-        job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        String savepoint = job.stopWithSavepoint(drain, dir.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return Path.of(URI.create(savepoint.startsWith("file:") ? savepoint : "file://" + savepoint));
     }
 
     /**

@@ -1,0 +1,209 @@
+package io.tally.it;
+
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
+import io.tally.generate.GeneratedRecord;
+import io.tally.generate.Generator;
+import io.tally.generate.GeneratorSettings;
+import io.tally.pipeline.Job;
+import io.tally.pipeline.Replay;
+import io.tally.testing.KafkaBroker;
+import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Savepoints of earlier versions restore with this code, the way Flink's own migration tests guard its upgrades.
+ *
+ * <p>For each version in {@link #VERSIONS}, {@code src/test/resources/savepoints/<version>/} keeps a savepoint of the
+ * whole pipeline (every operator's state: deduplication, attribution, reversals, KPI windows, alerts, sources and
+ * sinks) taken by that version without draining, after it had read the first {@value #BEFORE} records of a seeded
+ * data set from topics of 4 partitions, and {@code before/} the output it had committed by then. The test sends the
+ * same records and the next {@value #AFTER} to a fresh broker, restores the savepoint with this code (no state may
+ * be left unclaimed) and drains the job: what it commits must be the replay of all the records, less what the old
+ * version had committed. Nothing lost, nothing doubled, across the upgrade.
+ *
+ * <p>A version that changes the state layout adds its own savepoint: {@code mvn verify -Dtest=SavepointCompatibilityTest
+ * -Dtally.savepoint.create=VERSION} writes it (and README's Upgrading section lists the versions that restore).
+ */
+class SavepointCompatibilityTest {
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    /** The versions whose savepoints this code restores. */
+    static final List<String> VERSIONS = List.of("0.2");
+    private static final int BEFORE = 6_000;
+    private static final int AFTER = 6_000;
+    private static final int PARALLELISM = 2;
+    private static final Path RESOURCES = Path.of(System.getProperty("basedir", ""), "src", "test", "resources", "savepoints");
+
+    @TempDir
+    static Path dir;
+    private static List<Traffic.Input> before;
+    private static List<Traffic.Input> after;
+
+    @BeforeAll
+    static void generate() {
+        GeneratorSettings settings = new GeneratorSettings();
+        settings.seed = 7;
+        settings.merchants = 4;
+        settings.productsPerMerchant = 10;
+        settings.creators = 40;
+        settings.users = 1_000;
+        settings.eventsPerSimulatedSecond = 2;
+        Generator generator = new Generator(settings);
+        before = take(generator, BEFORE);
+        after = take(generator, AFTER);
+    }
+
+    @ParameterizedTest(name = "the savepoint of {0}, restored at parallelism {1}")
+    @CsvSource({"0.2, 2", "0.2, 3"})
+    void aSavepointOfAnEarlierVersionRestoresAndTheOutputStaysExact(String version, int parallelism) throws Exception {
+        assertThat(VERSIONS).contains(version);
+        Path kept = RESOURCES.resolve(version);
+        assertThat(kept.resolve("savepoint").resolve("_metadata")).as("the savepoint of " + version).exists();
+        Path savepoint = copy(kept.resolve("savepoint"), dir.resolve("restore-" + version + "-" + parallelism));
+
+        LiveRuns live = new LiveRuns(KAFKA, dir);
+        TallyConfig config = config(live, "compat-" + version + "-" + parallelism, parallelism);
+        freshTopics(live, config);
+        send(config, before);
+        send(config, after);
+        JobClient job = live.start(config, Job.ALL, savepoint);
+        live.drainOnceRead(job, config, Job.ALL);
+
+        Map<Stream, List<String>> expected = replayOfAll();
+        for (Stream s : Replay.OUTPUTS) {
+            List<String> committedBefore = lines(kept.resolve("before").resolve(s.wireName() + ".jsonl"));
+            expected.put(s, StandaloneClusterIT.minus(expected.get(s), committedBefore));
+        }
+        assertThat(expected.get(Stream.ATTRIBUTIONS)).as("attributions after the restore").isNotEmpty();
+        live.assertOutputsEqual(config, expected, Replay.OUTPUTS);
+    }
+
+    /** Writes the savepoint of this version; run on its own, see the class comment. */
+    @Test
+    @EnabledIfSystemProperty(named = "tally.savepoint.create", matches = ".+")
+    void createTheSavepointOfThisVersion() throws Exception {
+        String version = System.getProperty("tally.savepoint.create");
+        LiveRuns live = new LiveRuns(KAFKA, dir);
+        TallyConfig config = config(live, "create-" + version, PARALLELISM);
+        freshTopics(live, config);
+        send(config, before);
+        JobClient job = live.start(config, Job.ALL);
+        Path savepoint = live.stopOnceRead(job, config, Job.ALL, false);
+
+        Path target = RESOURCES.resolve(version);
+        deleteRecursively(target);
+        copy(savepoint, target.resolve("savepoint"));
+        Files.createDirectories(target.resolve("before"));
+        for (Stream s : Replay.OUTPUTS) {
+            List<String> committed = LiveRuns.comparable(s, KAFKA.readAllValues(config.topic(s)));
+            Files.write(target.resolve("before").resolve(s.wireName() + ".jsonl"), committed, StandardCharsets.UTF_8);
+        }
+        System.out.printf("savepoint of %s written to %s%n", version, target);
+    }
+
+    /**
+     * The job's topics keep one name in every version ({@code compat.<stream>}): the savepoint holds its sources'
+     * partitions by topic name.
+     */
+    private static TallyConfig config(LiveRuns live, String name, int parallelism) {
+        TallyConfig config = live.config(name, parallelism);
+        for (Stream s : Stream.values()) config.topics.put(s.wireName(), "compat." + s.wireName());
+        return config;
+    }
+
+    /** The job's topics, created empty: the savepoint's offsets count from the start of each partition. */
+    private static void freshTopics(LiveRuns live, TallyConfig config) throws Exception {
+        Set<String> names = new HashSet<>();
+        for (Stream s : Stream.values()) names.add(config.topic(s));
+        names.retainAll(KAFKA.admin().listTopics().names().get());
+        if (!names.isEmpty()) {
+            KAFKA.admin().deleteTopics(names).all().get();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (names.stream().anyMatch(exists())) {
+                assertThat(System.nanoTime()).as("topics %s deleted", names).isLessThan(deadline);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        live.createTopics(config);
+    }
+
+    private static Predicate<String> exists() throws Exception {
+        Set<String> existing = KAFKA.admin().listTopics().names().get();
+        return existing::contains;
+    }
+
+    private static Map<Stream, List<String>> replayOfAll() throws Exception {
+        Path in = dir.resolve("replay-in");
+        Traffic.writeReplayFiles(in, List.of(before, after));
+        Path out = dir.resolve("replay-out-" + System.nanoTime());
+        Replay.run(in, out, LiveRuns.replayConfig(), 2);
+        Map<Stream, List<String>> expected = new EnumMap<>(Stream.class);
+        for (Stream s : Replay.OUTPUTS) expected.put(s, LiveRuns.comparable(s, lines(out.resolve(s.wireName() + ".jsonl"))));
+        return expected;
+    }
+
+    /** In order, keyed as the generator keys them: the same records land at the same offsets on every broker. */
+    private static void send(TallyConfig config, List<Traffic.Input> records) throws Exception {
+        try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), config)) {
+            sender.send(records, 0);
+        }
+    }
+
+    private static List<Traffic.Input> take(Generator generator, int n) {
+        List<Traffic.Input> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            GeneratedRecord r = generator.next();
+            records.add(new Traffic.Input(r.stream(), null, r.key(), r.json(), r.ts()));
+        }
+        return records;
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).collect(Collectors.toList());
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.collect(Collectors.toList())) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return to;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) Files.delete(p);
+        }
+    }
+}
