@@ -2,6 +2,7 @@ package io.tally.local;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import kafka.server.BrokerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
@@ -89,6 +90,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (closed) throw new IllegalStateException("the embedded Kafka broker is closed");
         if (admin == null) admin = Admin.create(clientProperties());
         return admin;
+    }
+
+    /**
+     * Stops the broker and starts it again with its data, on the same port, as a rolling restart does: clients
+     * reconnect by themselves, and transactions open at the stop are aborted by the broker once they time out or
+     * their producer starts again. The controller stays up. Returns once the broker accepts clients again.
+     */
+    public synchronized void restart() {
+        if (closed) throw new IllegalStateException("the embedded Kafka broker is closed");
+        BrokerServer broker = cluster.brokers().values().iterator().next();
+        broker.shutdown();
+        broker.awaitShutdown();
+        try {
+            broker.startup();
+            cluster.waitForReadyBrokers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the embedded Kafka broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded Kafka broker did not start again: " + e.getMessage(), e);
+        }
     }
 
     /** Where the broker keeps its logs and metadata. */

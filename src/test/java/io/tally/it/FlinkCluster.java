@@ -97,6 +97,15 @@ final class FlinkCluster implements AutoCloseable {
         return name;
     }
 
+    /** The TaskManager started first among those alive. */
+    String oldestTaskManager() {
+        for (int i = 1; i <= taskManagersStarted; i++) {
+            String name = "taskmanager-" + i;
+            if (processes.containsKey(name) && !killed.contains(name)) return name;
+        }
+        throw new IllegalStateException("no TaskManager alive");
+    }
+
     /** SIGKILL (what Process.destroyForcibly sends on Linux): no shutdown hook, no goodbye to the JobManager. */
     void kill(String name) throws InterruptedException {
         Process p = processes.get(name);

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -49,16 +50,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tally deployed as it is in production, on one machine: a Flink standalone session cluster of separate JVMs (one
- * JobManager, two TaskManagers, RocksDB, checkpoints on local disk), target/tally-job.jar submitted over the REST API
- * with the attribution and KPI jobs, a real Kafka broker (in this JVM), generated traffic.
+ * JobManager, TaskManagers of two slots, RocksDB, checkpoints on local disk), target/tally-job.jar submitted over the
+ * REST API with the attribution and KPI jobs, a real Kafka broker (in this JVM), generated traffic into topics of 4
+ * partitions. One continuous run of three phases, each ending with the committed attributions and the final KPI
+ * records equal to those of a replay of everything produced so far: nothing lost, nothing doubled.
  *
  * <ol>
- *   <li>A TaskManager is killed with SIGKILL mid-stream, after checkpoints, while traffic flows; a replacement starts
- *       (as Kubernetes would restart the pod). Both jobs restart from their last checkpoint, and the committed
- *       attributions and the final KPI records equal those of a replay of the same input: nothing lost, nothing
- *       doubled.</li>
- *   <li>Both jobs stop with a savepoint and are resubmitted from it with the same jar; more traffic follows, and the
- *       whole output equals a replay of all the input.</li>
+ *   <li>Faults while traffic flows, at seeded moments ({@value #SEED_PROPERTY}): a TaskManager killed with SIGKILL
+ *       while a checkpoint is in progress, the Kafka broker stopped and started again (transactions in flight are
+ *       aborted; the jobs recover by themselves), a TaskManager killed at a random moment, and as many more of
+ *       these as {@value #FAULTS_PROPERTY} asks. Each killed TaskManager is replaced, as Kubernetes replaces a pod.</li>
+ *   <li>Both jobs stop with a savepoint and resume from it at parallelism 4 on two more TaskManagers; the next traffic
+ *       arrives all at once, far faster than the jobs take it (back-pressure).</li>
+ *   <li>Both jobs stop with a savepoint again and resume at parallelism 1, with more traffic.</li>
  * </ol>
  *
  * <p>Exactness needs event time to depend on the input only: the jobs run without source idleness (every partition of
@@ -66,6 +70,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * partition: the first (at {@code end}) releases the phase's last orders, and once their attributions are committed
  * the second (10 s later) releases the first round's orders, whose attributions move the KPI job's event time past
  * every window of the phase. The expected output is then the replay's output up to those watermarks.
+ *
+ * <p>A longer soak: {@code -D}{@value #EVENTS_PROPERTY}{@code =30000 -D}{@value #FAULTS_PROPERTY}{@code =12}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
@@ -73,9 +79,16 @@ class StandaloneClusterIT {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String EVENTS_PROPERTY = "tally.chaos.events";
+    static final String FAULTS_PROPERTY = "tally.chaos.faults";
+    static final String SEED_PROPERTY = "tally.chaos.seed";
     private static final int PARTITIONS = 4;
     private static final int PARALLELISM = 2;
-    private static final int EVENTS_PER_PHASE = 3_000;
+    private static final int EVENTS_PER_PHASE = Integer.getInteger(EVENTS_PROPERTY, 3_000);
+    private static final int FAULTS = Math.max(3, Integer.getInteger(FAULTS_PROPERTY, 3));
+    private static final long SEED = Long.getLong(SEED_PROPERTY, 11);
+    /** Records per second of the traffic the faults of phase 1 happen in: slow enough for several recoveries. */
+    private static final double FAULT_TRAFFIC_PER_SECOND = 25;
     private static final long DAY = 86_400_000L;
     private static final long CLOSING_TICK_AFTER_MS = 10_000;
     private static final List<String> JOBS = List.of("attribution", "kpis");
@@ -88,11 +101,13 @@ class StandaloneClusterIT {
     private static FlinkRest rest;
     private static String jarId;
     private static long boundMs;
+    /** Job configuration files, by job and parallelism ({@code job-pN}). */
     private static final Map<String, Path> configs = new LinkedHashMap<>();
     private static final Map<String, String> jobIds = new LinkedHashMap<>();
-    private static Phase phase1;
-    private static Phase phase2;
-    private static boolean phase1Passed;
+    private static final List<Phase> phases = new ArrayList<>();
+    private static int phasesPassed;
+    /** What phase 1 injected and how long the jobs took to recover from each, for the build log. */
+    private static final List<String> faultLog = new ArrayList<>();
 
     /** A phase's traffic, its two rounds of closing ticks, and what the cluster must have written after them. */
     record Phase(List<Input> traffic, List<Input> lastTicks, List<Input> closingTicks, Expected expected) {}
@@ -110,7 +125,9 @@ class StandaloneClusterIT {
         assertThat(jar).as("the cluster jar, built by `mvn package`").exists();
         for (String sub : List.of("conf", "logs", "tmp", "state", "replay", "jobs")) deleteRecursively(dir.resolve(sub));
         Topics.createAll(KAFKA.admin(), TOPICS, PARTITIONS);
-        for (String job : JOBS) configs.put(job, writeJobConfig(job));
+        for (String job : JOBS) {
+            for (int p : new int[] {PARALLELISM, 4, 1}) configs.put(job + "-p" + p, writeJobConfig(job, p));
+        }
         TallyConfig replayConfig = replayConfig();
         boundMs = replayConfig.time.watermarkBound.toMillis();
 
@@ -122,27 +139,26 @@ class StandaloneClusterIT {
         settings.creators = 50;
         settings.merchants = 10;
         Generator generator = new Generator(settings);
-        List<GeneratedRecord> first = take(generator, EVENTS_PER_PHASE);
-        List<GeneratedRecord> second = take(generator, EVENTS_PER_PHASE);
 
-        // Phase 1 ends on the next day, past every window of its traffic (the largest is 1 d).
-        List<Input> traffic1 = Traffic.withHeartbeats(first, 0, PARTITIONS);
-        long end1 = nextDay(Traffic.maxTs(traffic1)) + CLOSING_TICK_AFTER_MS;
-        // Phase 2 is the generator's continuation two days later (later than phase 1's closing ticks, so not late).
-        List<Input> traffic2 = Traffic.withHeartbeats(second, 2 * DAY, PARTITIONS);
-        long start2 = traffic2.stream().mapToLong(Input::ts).min().orElseThrow();
-        assertThat(start2 - boundMs).as("phase 2 starts after phase 1's ticks").isGreaterThan(end1 + CLOSING_TICK_AFTER_MS);
-        long end2 = nextDay(Traffic.maxTs(traffic2)) + CLOSING_TICK_AFTER_MS;
-
-        List<Input> last1 = Traffic.ticks(end1, PARTITIONS);
-        List<Input> closing1 = Traffic.ticks(end1 + CLOSING_TICK_AFTER_MS, PARTITIONS);
-        List<Input> last2 = Traffic.ticks(end2, PARTITIONS);
-        List<Input> closing2 = Traffic.ticks(end2 + CLOSING_TICK_AFTER_MS, PARTITIONS);
+        // Each phase is the generator's continuation two days after the last (later than the last phase's closing
+        // ticks, so not late) and ends on the next day, past every window of its traffic (the largest is 1 d).
         Path replay = dir.resolve("replay");
-        Traffic.writeReplayFiles(replay.resolve("in1"), List.of(traffic1, last1, closing1));
-        Traffic.writeReplayFiles(replay.resolve("in2"), List.of(traffic1, last1, closing1, traffic2, last2, closing2));
-        phase1 = new Phase(traffic1, last1, closing1, expected(replay.resolve("in1"), replay.resolve("out1"), end1, replayConfig));
-        phase2 = new Phase(traffic2, last2, closing2, expected(replay.resolve("in2"), replay.resolve("out2"), end2, replayConfig));
+        List<List<Input>> everything = new ArrayList<>();
+        long lastEnd = Long.MIN_VALUE;
+        for (int i = 0; i < 3; i++) {
+            List<Input> traffic = Traffic.withHeartbeats(take(generator, EVENTS_PER_PHASE), 2L * i * DAY, PARTITIONS);
+            long start = traffic.stream().mapToLong(Input::ts).min().orElseThrow();
+            assertThat(start - boundMs).as("phase %d starts after the last one's ticks", i + 1)
+                    .isGreaterThan(lastEnd + CLOSING_TICK_AFTER_MS);
+            long end = nextDay(Traffic.maxTs(traffic)) + CLOSING_TICK_AFTER_MS;
+            List<Input> last = Traffic.ticks(end, PARTITIONS);
+            List<Input> closing = Traffic.ticks(end + CLOSING_TICK_AFTER_MS, PARTITIONS);
+            everything.addAll(List.of(traffic, last, closing));
+            Path in = replay.resolve("in" + (i + 1));
+            Traffic.writeReplayFiles(in, everything);
+            phases.add(new Phase(traffic, last, closing, expected(in, replay.resolve("out" + (i + 1)), end, replayConfig)));
+            lastEnd = end;
+        }
 
         cluster = FlinkCluster.start(dir, 2);
         rest = cluster.rest();
@@ -156,10 +172,11 @@ class StandaloneClusterIT {
 
     @Test
     @Order(1)
-    void outputIsExactAfterATaskManagerIsKilledMidStream() throws Exception {
-        for (String job : JOBS) jobIds.put(job, submit(job, null));
+    void outputIsExactAfterTaskManagersAreKilledAndTheBrokerRestartsWhileTrafficFlows() throws Exception {
+        Phase phase = phases.get(0);
+        for (String job : JOBS) jobIds.put(job, submit(job, PARALLELISM, null));
         awaitJobsRunning();
-        List<Input> traffic = phase1.traffic();
+        List<Input> traffic = phase.traffic();
         int firstPart = traffic.size() * 2 / 5;
         ExecutorService background = Executors.newSingleThreadExecutor();
         try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), TOPICS)) {
@@ -167,28 +184,33 @@ class StandaloneClusterIT {
             // There is progress to lose: output is committed, and a later checkpoint of each job completes.
             awaitOutput("the first committed attributions and final KPI records",
                     () -> !attributions().isEmpty() && !kpiFinals().isEmpty());
-            Map<String, Long> before = completedCheckpoints();
-            awaitOutput("one more completed checkpoint of each job", () -> {
-                Map<String, Long> now = completedCheckpoints();
-                return JOBS.stream().allMatch(j -> now.get(j) > before.get(j));
-            });
+            awaitNewCheckpoints();
 
-            // The rest is sent over a few seconds from another thread; a TaskManager dies while it flows.
+            // The rest is sent slowly from another thread; the faults come at seeded moments while it flows.
             List<Input> rest = traffic.subList(firstPart, traffic.size());
             long sentBefore = sender.sent.get();
             Future<?> sending = background.submit(() -> {
-                sender.send(rest, 300);
+                sender.send(rest, FAULT_TRAFFIC_PER_SECOND);
                 return null;
             });
-            awaitOutput("a third of the remaining traffic sent",
-                    () -> sender.sent.get() - sentBefore >= rest.size() / 3 || sending.isDone());
-            assertThat(sending.isDone()).as("traffic still flows when the TaskManager is killed").isFalse();
-            cluster.kill("taskmanager-1");
-            // Two TaskManagers of 2 slots are just enough for both jobs at parallelism 2: the killed one is replaced,
-            // as Kubernetes restarts a lost pod, rather than kept spare.
-            cluster.startTaskManager();
-            sending.get(2, TimeUnit.MINUTES);
-            finishPhase(phase1, sender);
+            Random random = new Random(SEED);
+            double[] moments = new double[FAULTS];
+            for (int i = 0; i < FAULTS; i++) moments[i] = 0.05 + 0.85 * random.nextDouble();
+            java.util.Arrays.sort(moments);
+            for (int i = 0; i < FAULTS; i++) {
+                long due = sentBefore + (long) (moments[i] * rest.size());
+                awaitOutput("traffic sent up to the next fault", () -> sender.sent.get() >= due || sending.isDone());
+                Fault fault = i < Fault.values().length ? Fault.values()[i] : Fault.values()[random.nextInt(Fault.values().length)];
+                boolean flowing = !sending.isDone();
+                if (i == 0) assertThat(flowing).as("traffic still flows at the first fault").isTrue();
+                long started = System.nanoTime();
+                String what = inject(fault);
+                awaitRecovered();
+                faultLog.add(String.format("%s at %.0f%% of the traffic%s: recovered in %.1f s", what,
+                        100 * moments[i], flowing ? "" : " (after it)", (System.nanoTime() - started) / 1e9));
+            }
+            sending.get(5, TimeUnit.MINUTES);
+            finishPhase(phase, sender);
         } finally {
             background.shutdownNow();
         }
@@ -196,36 +218,103 @@ class StandaloneClusterIT {
             JsonNode restored = rest.get("/jobs/" + jobIds.get(job) + "/checkpoints").path("latest").path("restored");
             assertThat(restored.isObject()).as(job + " restarted from a checkpoint").isTrue();
             assertThat(restored.path("is_savepoint").asBoolean()).as(job + " restored a checkpoint").isFalse();
-            assertThat(numRestarts(jobIds.get(job))).as(job + " restarts").isPositive();
+            assertThat(numRestarts(jobIds.get(job))).as(job + " restarts").isGreaterThanOrEqualTo(2);
         }
-        assertOutputEquals(phase1.expected());
-        report("phase 1", phase1);
-        phase1Passed = true;
+        assertOutputEquals(phase.expected());
+        report("phase 1 (faults)", phase);
+        phasesPassed++;
     }
 
     @Test
     @Order(2)
-    void resumesFromASavepointWithTheSameJarAndStaysExact() throws Exception {
-        assumeTrue(phase1Passed, "the first phase failed");
+    void resumesFromASavepointAtParallelismFourUnderBackPressureAndStaysExact() throws Exception {
+        assumeTrue(phasesPassed == 1, "an earlier phase failed");
+        cluster.startTaskManager();
+        cluster.startTaskManager();
+        rescaleAndRun(phases.get(1), 4, "phase 2 (savepoint, parallelism 2 to 4, back-pressure)");
+    }
+
+    @Test
+    @Order(3)
+    void resumesFromASavepointAtParallelismOneAndStaysExact() throws Exception {
+        assumeTrue(phasesPassed == 2, "an earlier phase failed");
+        rescaleAndRun(phases.get(2), 1, "phase 3 (savepoint, parallelism 4 to 1)");
+    }
+
+    /** Both jobs stop with a savepoint and resume from it at {@code parallelism}; the phase's traffic, all at once. */
+    private static void rescaleAndRun(Phase phase, int parallelism, String name) throws Exception {
         Map<String, String> savepoints = new LinkedHashMap<>();
         for (String job : JOBS) savepoints.put(job, stopWithSavepoint(job));
-        for (String job : JOBS) jobIds.put(job, submit(job, savepoints.get(job)));
+        for (String job : JOBS) jobIds.put(job, submit(job, parallelism, savepoints.get(job)));
         awaitJobsRunning();
         for (String job : JOBS) {
             JsonNode restored = rest.get("/jobs/" + jobIds.get(job) + "/checkpoints").path("latest").path("restored");
             assertThat(restored.path("is_savepoint").asBoolean()).as(job + " restored a savepoint: " + restored).isTrue();
             assertThat(restored.path("external_path").asText()).as(job).isEqualTo(savepoints.get(job));
+            assertThat(rest.get("/jobs/" + jobIds.get(job)).path("vertices").get(0).path("parallelism").asInt())
+                    .as(job + " parallelism").isEqualTo(parallelism);
         }
         try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), TOPICS)) {
-            sender.send(phase2.traffic(), 0);
-            finishPhase(phase2, sender);
+            sender.send(phase.traffic(), 0);
+            finishPhase(phase, sender);
         }
-        assertOutputEquals(phase2.expected());
-        report("phase 2", phase2);
+        assertOutputEquals(phase.expected());
+        report(name, phase);
+        phasesPassed++;
+    }
+
+    /** The faults of phase 1, in the order they are first injected. */
+    enum Fault { KILL_DURING_CHECKPOINT, BROKER_RESTART, KILL }
+
+    /** Injects the fault and says what it did. */
+    private static String inject(Fault fault) throws Exception {
+        switch (fault) {
+            case BROKER_RESTART: {
+                long started = System.nanoTime();
+                KAFKA.restart();
+                return String.format("Kafka broker restarted (down %.1f s)", (System.nanoTime() - started) / 1e9);
+            }
+            case KILL_DURING_CHECKPOINT: {
+                // Checkpoints come every 2 s and take a fraction of that: look for one in progress, often.
+                String job = JOBS.get(0);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                while (rest.get("/jobs/" + jobIds.get(job) + "/checkpoints").path("counts").path("in_progress").asInt() == 0) {
+                    assertThat(System.nanoTime()).as("a checkpoint of %s in progress", job).isLessThan(deadline);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+                return killATaskManager() + " during a checkpoint of " + job;
+            }
+            default:
+                return killATaskManager();
+        }
+    }
+
+    /** SIGKILL to the oldest live TaskManager, and a replacement started at once. */
+    private static String killATaskManager() throws Exception {
+        String victim = cluster.oldestTaskManager();
+        cluster.kill(victim);
+        cluster.startTaskManager();
+        return "SIGKILL to " + victim;
+    }
+
+    /** Every task of both jobs running again, and a checkpoint of each completed since. */
+    private static void awaitRecovered() throws Exception {
+        awaitJobsRunning();
+        awaitNewCheckpoints();
+    }
+
+    private static void awaitNewCheckpoints() throws Exception {
+        Map<String, Long> before = completedCheckpoints();
+        awaitOutput("one more completed checkpoint of each job", () -> {
+            Map<String, Long> now = completedCheckpoints();
+            return JOBS.stream().allMatch(j -> now.get(j) > before.get(j));
+        });
     }
 
     /** What was checked, for the build log. */
     private static void report(String phase, Phase p) throws Exception {
+        for (String fault : faultLog) System.out.println("StandaloneClusterIT fault: " + fault);
+        faultLog.clear();
         long finalRecords = 0;
         for (ConsumerRecord<String, String> r : KAFKA.readAll(TOPICS.topic(Stream.KPIS))) {
             if (JSON.readTree(r.value()).path("final").asBoolean()) finalRecords++;
@@ -319,8 +408,8 @@ class StandaloneClusterIT {
 
     /** The replay's configuration: what the two test job files say (each job its own sections). */
     private static TallyConfig replayConfig() {
-        TallyConfig config = ConfigLoader.load(configs.get("attribution"));
-        TallyConfig kpis = ConfigLoader.load(configs.get("kpis"));
+        TallyConfig config = ConfigLoader.load(configs.get("attribution-p" + PARALLELISM));
+        TallyConfig kpis = ConfigLoader.load(configs.get("kpis-p" + PARALLELISM));
         config.kpis = kpis.kpis;
         config.attribution.dedup.putAll(kpis.attribution.dedup);
         return config;
@@ -330,11 +419,11 @@ class StandaloneClusterIT {
      * The shipped jobs/JOB.yaml with the test's settings: this broker, parallelism 2, checkpoints every 2 s on local
      * disk, a transaction timeout fit for a test, no source idleness (see the class comment), no shadow models.
      */
-    private static Path writeJobConfig(String job) throws IOException {
+    private static Path writeJobConfig(String job, int parallelism) throws IOException {
         YAMLMapper yaml = new YAMLMapper();
         ObjectNode root = (ObjectNode) yaml.readTree(Path.of(System.getProperty("basedir", ""))
                 .resolve("jobs").resolve(job + ".yaml").toFile());
-        ((ObjectNode) root.get("job")).put("parallelism", PARALLELISM);
+        ((ObjectNode) root.get("job")).put("parallelism", parallelism);
         ObjectNode kafka = (ObjectNode) root.get("kafka");
         kafka.put("bootstrapServers", KAFKA.bootstrapServers());
         kafka.put("transactionTimeout", "30s");
@@ -346,7 +435,7 @@ class StandaloneClusterIT {
         checkpoints.put("timeout", "1m");
         checkpoints.put("dir", dir.resolve("state").resolve("checkpoints").resolve(job).toUri().toString());
         if (job.equals("attribution")) ((ObjectNode) root.get("attribution")).putArray("shadowModels");
-        Path file = Files.createDirectories(dir.resolve("jobs")).resolve(job + ".yaml");
+        Path file = Files.createDirectories(dir.resolve("jobs")).resolve(job + "-p" + parallelism + ".yaml");
         yaml.writeValue(file.toFile(), root);
         ConfigLoader.load(file); // fails here, naming the key, rather than in the JobManager
         return file;
@@ -354,9 +443,9 @@ class StandaloneClusterIT {
 
     // ---- cluster
 
-    private static String submit(String job, String savepoint) throws Exception {
+    private static String submit(String job, int parallelism, String savepoint) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("programArgsList", List.of(job, "--config", configs.get(job).toString()));
+        body.put("programArgsList", List.of(job, "--config", configs.get(job + "-p" + parallelism).toString()));
         if (savepoint != null) {
             body.put("savepointPath", savepoint);
             body.put("allowNonRestoredState", false);

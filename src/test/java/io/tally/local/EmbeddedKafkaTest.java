@@ -54,6 +54,39 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void aRestartedBrokerKeepsItsPortItsRecordsAndItsCommittedTransactions() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.admin().createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("restart", 2, (short) 1))).all().get();
+            Map<String, Object> props = kafka.clientProperties();
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "restart-test");
+            try (KafkaProducer<String, String> producer =
+                         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                producer.initTransactions();
+                sendInTransaction(producer, "restart", List.of("before"));
+                producer.commitTransaction();
+                kafka.restart();
+                sendInTransaction(producer, "restart", List.of("after"));
+                producer.commitTransaction();
+            }
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            Map<String, Object> consumer = kafka.clientProperties();
+            consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-test");
+            List<String> values = new ArrayList<>();
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+                c.subscribe(List.of("restart"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (values.size() < 2 && System.nanoTime() < deadline) {
+                    c.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+            }
+            assertThat(values).containsExactlyInAnyOrder("before", "after");
+        }
+    }
+
+    @Test
     void plainProducerRecordsAreReadBackInOrder() {
         KAFKA.createTopics("plain");
         KAFKA.produce("plain", List.of("one", "two", "three"));

@@ -105,6 +105,11 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         return kafka().clientProperties();
     }
 
+    /** Stops the broker and starts it again on the same port with its data ({@link EmbeddedKafka#restart()}). */
+    public void restart() {
+        kafka().restart();
+    }
+
     /** The broker's shared admin client; do not close it. */
     public Admin admin() {
         return kafka().admin();
