@@ -190,6 +190,9 @@ final class FlinkCluster implements AutoCloseable {
                 // A killed TaskManager stops answering heartbeats: with 1 s heartbeats it is declared lost after
                 // two failed ones (heartbeat.rpc-failure-threshold) instead of the default 50 s timeout.
                 "heartbeat.interval: 1000",
+                // Fresh checkpoint statistics over REST (cached for 3 s by default): a test that acts while a
+                // checkpoint is in progress must see it.
+                "rest.cache.checkpoint-statistics.timeout: 10ms",
                 "heartbeat.timeout: 30000",
                 "io.tmp.dirs: " + tmp,
                 "state.backend.rocksdb.log.dir: " + tmp.resolve("rocksdb-logs"),

@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Tally deployed as it is in production, on one machine: a Flink standalone session cluster of separate JVMs (one
  * JobManager, TaskManagers of two slots, RocksDB, checkpoints on local disk), target/tally-job.jar submitted over the
- * REST API with the attribution and KPI jobs, a real Kafka broker (in this JVM), generated traffic into topics of 4
+ * REST API with the attribution, KPI and alerts jobs, a real Kafka broker (in this JVM), generated traffic into topics of 4
  * partitions. One continuous run of three phases, each ending with the committed attributions and the final KPI
  * records equal to those of a replay of everything produced so far: nothing lost, nothing doubled.
  *
@@ -62,9 +62,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       while a checkpoint is in progress, the Kafka broker stopped and started again (transactions in flight are
  *       aborted; the jobs recover by themselves), a TaskManager killed at a random moment, and as many more of
  *       these as {@value #FAULTS_PROPERTY} asks. Each killed TaskManager is replaced, as Kubernetes replaces a pod.</li>
- *   <li>Both jobs stop with a savepoint and resume from it at parallelism 4 on two more TaskManagers; the next traffic
- *       arrives all at once, far faster than the jobs take it (back-pressure).</li>
- *   <li>Both jobs stop with a savepoint again and resume at parallelism 1, with more traffic.</li>
+ *   <li>The jobs stop with a savepoint and resume from it at parallelism 4 on three more TaskManagers; the next traffic
+ *       (four times as long) arrives all at once, far faster than the jobs take it (back-pressure).</li>
+ *   <li>The jobs stop with a savepoint again and resume at parallelism 1, with more traffic.</li>
  * </ol>
  *
  * <p>Exactness needs event time to depend on the input only: the jobs run without source idleness (every partition of
@@ -149,7 +149,9 @@ class StandaloneClusterIT {
         List<List<Input>> everything = new ArrayList<>();
         long lastEnd = Long.MIN_VALUE;
         for (int i = 0; i < 3; i++) {
-            List<Input> traffic = Traffic.withHeartbeats(take(generator, EVENTS_PER_PHASE), 2L * i * DAY, PARTITIONS);
+            // Phase 2's traffic comes all at once and is four times as long: far more than the jobs take at once.
+            int events = i == 1 ? 4 * EVENTS_PER_PHASE : EVENTS_PER_PHASE;
+            List<Input> traffic = Traffic.withHeartbeats(take(generator, events), 2L * i * DAY, PARTITIONS);
             long start = traffic.stream().mapToLong(Input::ts).min().orElseThrow();
             assertThat(start - boundMs).as("phase %d starts after the last one's ticks", i + 1)
                     .isGreaterThan(lastEnd + CLOSING_TICK_AFTER_MS);
@@ -255,7 +257,7 @@ class StandaloneClusterIT {
         rescaleAndRun(phases.get(2), 1, "phase 3 (savepoint, parallelism 4 to 1)");
     }
 
-    /** Both jobs stop with a savepoint and resume from it at {@code parallelism}; the phase's traffic, all at once. */
+    /** The jobs stop with a savepoint and resume from it at {@code parallelism}; the phase's traffic, all at once. */
     private static void rescaleAndRun(Phase phase, int parallelism, String name) throws Exception {
         Map<String, String> savepoints = new LinkedHashMap<>();
         for (String job : JOBS) savepoints.put(job, stopWithSavepoint(job));
@@ -271,8 +273,8 @@ class StandaloneClusterIT {
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         AtomicLong peak = new AtomicLong(-1);
         try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), TOPICS)) {
-            // How hard the burst presses on the attribution job's sources: Flink's busy/back-pressured time metric.
-            sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(sourceBackPressure(JOBS.get(0)), Math::max),
+            // How hard the burst presses on the jobs: Flink's back-pressured time of their tasks.
+            sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(backPressure(), Math::max),
                     0, 500, TimeUnit.MILLISECONDS);
             sender.send(phase.traffic(), 0);
             finishPhase(phase, sender);
@@ -280,26 +282,27 @@ class StandaloneClusterIT {
             sampler.shutdownNow();
         }
         assertOutputEquals(phase.expected());
-        faultLog.add(String.format("overload: %d records at once into the jobs at parallelism %d: sources back-pressured up to"
+        faultLog.add(String.format("overload: %d records at once into the jobs at parallelism %d: tasks back-pressured up to"
                 + " %d ms per second", phase.traffic().size(), parallelism, peak.get()));
         report(name, phase);
         phasesPassed++;
     }
 
-    /** The greatest back-pressured time per second over the subtasks of the job's source vertices; -1 if unknown. */
-    private static long sourceBackPressure(String job) {
+    /** The greatest back-pressured time per second of any task of the jobs; -1 if unknown. */
+    private static long backPressure() {
         long max = -1;
         try {
-            String id = jobIds.get(job);
-            for (JsonNode vertex : rest.get("/jobs/" + id).path("vertices")) {
-                if (!vertex.path("name").asText().startsWith("Source")) continue;
-                for (JsonNode m : rest.get("/jobs/" + id + "/vertices/" + vertex.path("id").asText()
-                        + "/subtasks/metrics?get=backPressuredTimeMsPerSecond&agg=max")) {
-                    max = Math.max(max, (long) m.path("max").asDouble(-1));
+            for (String job : JOBS) {
+                String id = jobIds.get(job);
+                for (JsonNode vertex : rest.get("/jobs/" + id).path("vertices")) {
+                    for (JsonNode m : rest.get("/jobs/" + id + "/vertices/" + vertex.path("id").asText()
+                            + "/subtasks/metrics?get=backPressuredTimeMsPerSecond&agg=max")) {
+                        max = Math.max(max, (long) m.path("max").asDouble(-1));
+                    }
                 }
             }
         } catch (Exception e) {
-            // a sample lost while the job restarts or finishes: the peak stands on the others
+            // a sample lost while a job restarts or finishes: the peak stands on the others
         }
         return max;
     }
@@ -316,14 +319,19 @@ class StandaloneClusterIT {
                 return String.format("Kafka broker restarted (down %.1f s)", (System.nanoTime() - started) / 1e9);
             }
             case KILL_DURING_CHECKPOINT: {
-                // A full checkpoint triggered over REST, and the kill right after it: the checkpoint is in progress
-                // (its barriers in flight, RocksDB writing) when the TaskManager dies.
+                // A full checkpoint triggered over REST, and the kill as soon as it is in progress (its barriers in
+                // flight, RocksDB writing): it can only fail, and the jobs restart from the one before.
                 String job = JOBS.get(0);
                 long failedBefore = checkpointCounts(job).path("failed").asLong();
                 rest.post("/jobs/" + jobIds.get(job) + "/checkpoints", Map.of("checkpointType", "FULL"));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (checkpointCounts(job).path("in_progress").asInt() == 0) {
+                    assertThat(System.nanoTime()).as("the triggered checkpoint of %s in progress", job).isLessThan(deadline);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                }
                 String killed = killATaskManager();
                 awaitRecovered();
-                return killed + " during a full checkpoint of " + job + " (checkpoints failed meanwhile: "
+                return killed + " while a full checkpoint of " + job + " was in progress (checkpoints failed: "
                         + (checkpointCounts(job).path("failed").asLong() - failedBefore) + ")";
             }
             default:
@@ -339,7 +347,7 @@ class StandaloneClusterIT {
         return "SIGKILL to " + victim;
     }
 
-    /** Every task of both jobs running again, and a checkpoint of each completed since. */
+    /** Every task of every job running again, and a checkpoint of each completed since. */
     private static void awaitRecovered() throws Exception {
         awaitJobsRunning();
         awaitNewCheckpoints();
@@ -545,9 +553,9 @@ class StandaloneClusterIT {
         return rest.post("/jars/" + jarId + "/run", body).get("jobid").asText();
     }
 
-    /** Every task of both jobs running. */
+    /** Every task of every job running. */
     private static void awaitJobsRunning() {
-        await("both jobs running", JOB_TIMEOUT, () -> {
+        await("every job running", JOB_TIMEOUT, () -> {
             for (String job : JOBS) {
                 JsonNode details = rest.get("/jobs/" + jobIds.get(job));
                 if (!"RUNNING".equals(details.path("state").asText())) return false;
