@@ -1,5 +1,8 @@
 package io.tally.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.generate.GeneratedRecord;
@@ -9,7 +12,6 @@ import io.tally.pipeline.Job;
 import io.tally.pipeline.Replay;
 import io.tally.testing.KafkaBroker;
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +32,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>For each version in {@link #VERSIONS}, {@code src/test/resources/savepoints/<version>/} keeps a savepoint of the
  * whole pipeline (every operator's state: deduplication, attribution, reversals, KPI windows, alerts, sources and
  * sinks) taken by that version without draining, after it had read the first {@value #BEFORE} records of a seeded
- * data set from topics of 4 partitions, and {@code before/} the output it had committed by then. The test sends the
+ * data set from topics of 4 partitions, {@code before/} the output it had committed by then, and the data set itself
+ * ({@value #INPUT}), so that the test does not depend on today's generator. The test sends the
  * same records and the next {@value #AFTER} to a fresh broker, restores the savepoint with this code (no state may
  * be left unclaimed) and drains the job: what it commits must be the replay of all the records, less what the old
  * version had committed. Nothing lost, nothing doubled, across the upgrade.
@@ -59,6 +68,9 @@ class SavepointCompatibilityTest {
     private static final int BEFORE = 6_000;
     private static final int AFTER = 6_000;
     private static final int PARALLELISM = 2;
+    /** The records read before the savepoint and sent after it, one JSON object per line, gzipped. */
+    private static final String INPUT = "input.jsonl.gz";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path RESOURCES = Path.of(System.getProperty("basedir", ""), "src", "test", "resources", "savepoints");
 
     @TempDir
@@ -66,8 +78,26 @@ class SavepointCompatibilityTest {
     private static List<Traffic.Input> before;
     private static List<Traffic.Input> after;
 
-    @BeforeAll
-    static void generate() {
+    /** The records the savepoint's version read before it and those sent after, from its directory. */
+    private static void readInput(Path kept) throws IOException {
+        List<Traffic.Input> all = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(kept.resolve(INPUT))), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                JsonNode r = JSON.readTree(line);
+                all.add(new Traffic.Input(Stream.ofWireName(r.get("stream").asText()), null, r.get("key").asText(),
+                        r.get("value").asText(), r.get("ts").asLong()));
+            }
+        }
+        before = all.subList(0, BEFORE);
+        after = all.subList(BEFORE, all.size());
+    }
+
+    /**
+     * The data set of a new savepoint: generated, then kept beside it, so that later changes to the generator do not
+     * change what the old version read.
+     */
+    private static void generateInput(Path target) throws IOException {
         GeneratorSettings settings = new GeneratorSettings();
         settings.seed = 7;
         settings.merchants = 4;
@@ -78,6 +108,17 @@ class SavepointCompatibilityTest {
         Generator generator = new Generator(settings);
         before = take(generator, BEFORE);
         after = take(generator, AFTER);
+        Files.createDirectories(target);
+        try (Writer out = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(target.resolve(INPUT))),
+                StandardCharsets.UTF_8)) {
+            for (List<Traffic.Input> part : List.of(before, after)) {
+                for (Traffic.Input r : part) {
+                    ObjectNode line = JSON.createObjectNode().put("stream", r.stream().wireName()).put("key", r.key())
+                            .put("value", r.json()).put("ts", r.ts());
+                    out.write(JSON.writeValueAsString(line) + "\n");
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "the savepoint of {0}, restored at parallelism {1}")
@@ -86,6 +127,7 @@ class SavepointCompatibilityTest {
         assertThat(VERSIONS).contains(version);
         Path kept = RESOURCES.resolve(version);
         assertThat(kept.resolve("savepoint").resolve("_metadata")).as("the savepoint of " + version).exists();
+        readInput(kept);
         Path savepoint = copy(kept.resolve("savepoint"), dir.resolve("restore-" + version + "-" + parallelism));
 
         LiveRuns live = new LiveRuns(KAFKA, dir);
@@ -110,6 +152,9 @@ class SavepointCompatibilityTest {
     @EnabledIfSystemProperty(named = "tally.savepoint.create", matches = ".+")
     void createTheSavepointOfThisVersion() throws Exception {
         String version = System.getProperty("tally.savepoint.create");
+        Path target = RESOURCES.resolve(version);
+        deleteRecursively(target);
+        generateInput(target);
         LiveRuns live = new LiveRuns(KAFKA, dir);
         TallyConfig config = config(live, "create-" + version, PARALLELISM);
         freshTopics(live, config);
@@ -117,8 +162,6 @@ class SavepointCompatibilityTest {
         JobClient job = live.start(config, Job.ALL);
         Path savepoint = live.stopOnceRead(job, config, Job.ALL, false);
 
-        Path target = RESOURCES.resolve(version);
-        deleteRecursively(target);
         copy(savepoint, target.resolve("savepoint"));
         Files.createDirectories(target.resolve("before"));
         for (Stream s : Replay.OUTPUTS) {
