@@ -264,8 +264,8 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
         for (AlertRule rule : rules.values()) {
             if (!rule.early) continue;
             RuleStreak s = streakByRule.get(rule.ruleId);
-            // Fix: a streak of the rule's previous version is the final record's to resolve (evaluate); replacing it
-            // here would lose its firing alert's RESOLVED.
+            // A streak of the rule's previous version is the final record's to resolve (evaluate); replacing it here
+            // would lose its firing alert's RESOLVED.
             if (s != null && s.ruleVersionTs != rule.ts && !s.isIdle()) continue;
             if (s == null || s.ruleVersionTs != rule.ts) s = new RuleStreak();
             if (s.firing) continue;
@@ -292,7 +292,7 @@ public class EvaluateAlerts extends KeyedBroadcastProcessFunction<String, Kpi, A
 
 
     /**
-     * Fix: whether the streak's alert fired early on a slot after {@code slotStart}. Live, an update of an open window
+     * Whether the streak's alert fired early on a slot after {@code slotStart}. Live, an update of an open window
      * can arrive before the watermark decides the slots before it (a final record still pending, or a slot without
      * one); such an earlier slot neither resolves nor restarts the alert (FIRING once, RESOLVED once).
      */

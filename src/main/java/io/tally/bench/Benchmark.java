@@ -13,6 +13,7 @@ import io.tally.pipeline.Job;
 import io.tally.pipeline.TallyPipeline;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import org.apache.flink.util.FileUtils;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -273,7 +274,8 @@ public final class Benchmark {
                         "horizons", StateGrowth.horizons(c)));
             }
         }
-        if (settings.workDir == null) deleteRecursively(work);
+        // A temporary directory: what cannot be deleted is the operating system's to clean.
+        if (settings.workDir == null) FileUtils.deleteDirectoryQuietly(work.toFile());
         return report;
     }
 
@@ -288,14 +290,6 @@ public final class Benchmark {
 
     private static List<Long> rounded(List<Double> runs) {
         return runs.stream().map(Math::round).toList();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // a temporary directory: what is left is the operating system's to clean
-        }
     }
 
     /** One run of the Tally phase's job over the input topics under {@code inputPrefix}. */

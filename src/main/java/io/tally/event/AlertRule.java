@@ -11,8 +11,8 @@ import java.util.Objects;
  */
 public class AlertRule implements Serializable {
     /**
-     * Fix: the alerts stage's function carries the configured rules (jobs/alerts.yaml) and is serialized when the job
-     * is built; without this, any alerts job with configured rules failed at build time. Flink still reads it as a POJO.
+     * Serializable because the alerts stage's function carries the configured rules (jobs/alerts.yaml) and is
+     * serialized when the job is built. Flink still reads it as a POJO.
      */
     private static final long serialVersionUID = 1L;
 

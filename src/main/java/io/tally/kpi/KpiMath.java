@@ -39,7 +39,7 @@ public final class KpiMath {
         into.comments += from.comments;
         into.shares += from.shares;
         into.clicks += from.clicks;
-        // Exact, so that the sum does not depend on the order partials are added in (Fix: was a double sum).
+        // Exact, so that the sum does not depend on the order partials are added in.
         setUnits(into, unitsSum(into).add(unitsSum(from)));
         into.gmvCents += from.gmvCents;
         into.orders += from.orders;

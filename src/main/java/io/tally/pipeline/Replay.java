@@ -4,17 +4,15 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.LineFileSink;
 import io.tally.io.ReplayOutput;
+import org.apache.flink.util.FileUtils;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The replay command (CONTRACT section 7): the whole pipeline, bounded, over {@code IN/<stream>.jsonl}, writing
@@ -65,14 +63,7 @@ public final class Replay {
             for (Stream s : OUTPUTS) counts.put(s, ReplayOutput.merge(parts, s.wireName(), output));
             return counts;
         } finally {
-            deleteRecursively(parts);
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) Files.delete(p);
+            FileUtils.deleteFileOrDirectory(parts.toFile());
         }
     }
 }

@@ -12,6 +12,7 @@ import io.tally.pipeline.Job;
 import io.tally.pipeline.Replay;
 import io.tally.testing.KafkaBroker;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -153,7 +153,7 @@ class SavepointCompatibilityTest {
     void createTheSavepointOfThisVersion() throws Exception {
         String version = System.getProperty("tally.savepoint.create");
         Path target = RESOURCES.resolve(version);
-        deleteRecursively(target);
+        FileUtils.deleteFileOrDirectory(target.toFile());
         generateInput(target);
         LiveRuns live = new LiveRuns(KAFKA, dir);
         TallyConfig config = config(live, "create-" + version, PARALLELISM);
@@ -241,12 +241,5 @@ class SavepointCompatibilityTest {
             }
         }
         return to;
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) Files.delete(p);
-        }
     }
 }

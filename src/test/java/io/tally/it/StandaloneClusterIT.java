@@ -14,6 +14,7 @@ import io.tally.it.Traffic.Input;
 import io.tally.local.Topics;
 import io.tally.pipeline.Replay;
 import io.tally.testing.KafkaBroker;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,7 +127,9 @@ class StandaloneClusterIT {
         dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target").resolve("cluster-it");
         Path jar = dir.getParent().resolve("tally-job.jar");
         assertThat(jar).as("the cluster jar, built by `mvn package`").exists();
-        for (String sub : List.of("conf", "logs", "tmp", "state", "replay", "jobs")) deleteRecursively(dir.resolve(sub));
+        for (String sub : List.of("conf", "logs", "tmp", "state", "replay", "jobs")) {
+            FileUtils.deleteFileOrDirectory(dir.resolve(sub).toFile());
+        }
         Topics.createAll(KAFKA.admin(), TOPICS, PARTITIONS);
         for (String job : JOBS) {
             for (int p : new int[] {PARALLELISM, 4, 1}) configs.put(job + "-p" + p, writeJobConfig(job, p));
@@ -699,13 +702,6 @@ class StandaloneClusterIT {
         List<GeneratedRecord> records = new ArrayList<>(n);
         for (int i = 0; i < n; i++) records.add(generator.next());
         return records;
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) return;
-        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) Files.delete(p);
-        }
     }
 
     private static long nextDay(long ts) {
