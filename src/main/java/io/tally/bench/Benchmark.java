@@ -13,9 +13,9 @@ import io.tally.pipeline.Job;
 import io.tally.pipeline.TallyPipeline;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
-import org.apache.flink.util.FileUtils;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.PrintStream;

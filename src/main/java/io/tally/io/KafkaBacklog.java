@@ -48,8 +48,9 @@ public final class KafkaBacklog implements PartitionWatermarks.Backlog {
     }
 
     /**
-     * The consumer properties that make a source's consumers report their lag and fetched offsets here; sets {@code client.id.prefix} to
-     * the source id, so that each consumer's client id ({@code prefix-subtask}, Flink's choice) names its subtask.
+     * The consumer properties that make a source's consumers report their lag and fetched offsets here; sets
+     * {@code client.id.prefix} to the source id, so that each consumer's client id ({@code prefix-subtask}, Flink's
+     * choice) names its subtask.
      */
     public void configure(java.util.Properties consumerProperties) {
         append(consumerProperties, "metric.reporters", LagReporter.class);

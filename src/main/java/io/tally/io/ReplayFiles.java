@@ -112,17 +112,16 @@ public final class ReplayFiles {
         @Nullable
         byte[] next() throws IOException {
             line.reset();
-            boolean any = false;
             while (true) {
                 if (pos == limit) {
                     limit = in.read(buffer, 0, buffer.length);
                     pos = 0;
                     if (limit <= 0) {
                         limit = 0;
-                        return any ? withoutCarriageReturn(line.toByteArray()) : null;
+                        // A last line without a line break; nothing after a final '\n'.
+                        return line.size() > 0 ? withoutCarriageReturn(line.toByteArray()) : null;
                     }
                 }
-                any = true;
                 int start = pos;
                 while (pos < limit && buffer[pos] != '\n') pos++;
                 line.write(buffer, start, pos - start);

@@ -4,9 +4,9 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.LineFileSink;
 import io.tally.io.ReplayOutput;
-import org.apache.flink.util.FileUtils;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

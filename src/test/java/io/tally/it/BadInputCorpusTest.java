@@ -8,7 +8,6 @@ import io.tally.generate.FileOutput;
 import io.tally.generate.GeneratedRecord;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
-import io.tally.generate.KafkaOutput;
 import io.tally.io.DeadLetter;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.Replay;
@@ -200,8 +199,7 @@ class BadInputCorpusTest {
 
     /** The corpus in order, as bytes, keyed as the generator keys each record. */
     private static void send(TallyConfig config) throws Exception {
-        Properties props = KafkaOutput.producerProperties(KAFKA.bootstrapServers());
-        KAFKA.clientProperties().forEach(props::put);
+        Properties props = Traffic.producerProperties(KAFKA.clientProperties());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             List<Future<?>> acks = new ArrayList<>();

@@ -2,26 +2,15 @@ package io.tally.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.generate.GeneratedRecord;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
-import io.tally.io.KafkaSinks;
-import io.tally.local.Topics;
-import io.tally.pipeline.Environments;
-import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.Replay;
-import io.tally.pipeline.TallyPipeline;
 import io.tally.testing.KafkaBroker;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,20 +22,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-
-import org.assertj.core.api.SoftAssertions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,7 +91,7 @@ class LiveEqualsReplayTest {
         Replay.run(in, dir.resolve("replay"), LiveRuns.replayConfig(), 2, now);
         replay = new EnumMap<>(Stream.class);
         for (Stream s : Replay.OUTPUTS) {
-            replay.put(s, comparable(s, Files.readAllLines(dir.resolve("replay").resolve(s.wireName() + ".jsonl"))));
+            replay.put(s, LiveRuns.comparable(s, Files.readAllLines(dir.resolve("replay").resolve(s.wireName() + ".jsonl"))));
         }
         System.out.printf("live-equals-replay data set: %d records; replay: %s%n", records.size(),
                 replay.entrySet().stream().map(e -> e.getKey().wireName() + "=" + e.getValue().size())
@@ -152,7 +132,7 @@ class LiveEqualsReplayTest {
         Path out = dir.resolve("replay-without-future");
         Replay.run(in, out, LiveRuns.replayConfig(), 2, replayNow);
         for (Stream s : Replay.OUTPUTS) {
-            List<String> expected = comparable(s, Files.readAllLines(out.resolve(s.wireName() + ".jsonl")));
+            List<String> expected = LiveRuns.comparable(s, Files.readAllLines(out.resolve(s.wireName() + ".jsonl")));
             List<String> actual = new ArrayList<>(replay.get(s));
             if (s == Stream.DEAD_LETTERS) actual.removeIf(d -> d.contains("\"reason\":\"FUTURE\""));
             assertThat(actual).as(s.wireName()).isEqualTo(expected);
@@ -204,9 +184,5 @@ class LiveEqualsReplayTest {
         try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), config)) {
             sender.send(records, perSecond);
         }
-    }
-
-    private static List<String> comparable(Stream stream, List<String> lines) {
-        return LiveRuns.comparable(stream, lines);
     }
 }

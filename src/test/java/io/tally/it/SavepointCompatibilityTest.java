@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,11 +76,14 @@ class SavepointCompatibilityTest {
 
     @TempDir
     static Path dir;
-    private static List<Traffic.Input> before;
-    private static List<Traffic.Input> after;
+    /** The replay of each version's whole data set, by version: the same for every parallelism restored at. */
+    private static final Map<String, Map<Stream, List<String>>> replays = new HashMap<>();
 
-    /** The records the savepoint's version read before it and those sent after, from its directory. */
-    private static void readInput(Path kept) throws IOException {
+    /** A savepoint's data set: the records its version read before it, and those sent after. */
+    record DataSet(List<Traffic.Input> before, List<Traffic.Input> after) {}
+
+    /** The data set kept in a savepoint's directory. */
+    private static DataSet readInput(Path kept) throws IOException {
         List<Traffic.Input> all = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(kept.resolve(INPUT))), StandardCharsets.UTF_8))) {
@@ -89,15 +93,14 @@ class SavepointCompatibilityTest {
                         r.get("value").asText(), r.get("ts").asLong()));
             }
         }
-        before = all.subList(0, BEFORE);
-        after = all.subList(BEFORE, all.size());
+        return new DataSet(all.subList(0, BEFORE), all.subList(BEFORE, all.size()));
     }
 
     /**
      * The data set of a new savepoint: generated, then kept beside it, so that later changes to the generator do not
      * change what the old version read.
      */
-    private static void generateInput(Path target) throws IOException {
+    private static DataSet generateInput(Path target) throws IOException {
         GeneratorSettings settings = new GeneratorSettings();
         settings.seed = 7;
         settings.merchants = 4;
@@ -106,12 +109,11 @@ class SavepointCompatibilityTest {
         settings.users = 1_000;
         settings.eventsPerSimulatedSecond = 2;
         Generator generator = new Generator(settings);
-        before = take(generator, BEFORE);
-        after = take(generator, AFTER);
+        DataSet data = new DataSet(take(generator, BEFORE), take(generator, AFTER));
         Files.createDirectories(target);
         try (Writer out = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(target.resolve(INPUT))),
                 StandardCharsets.UTF_8)) {
-            for (List<Traffic.Input> part : List.of(before, after)) {
+            for (List<Traffic.Input> part : List.of(data.before(), data.after())) {
                 for (Traffic.Input r : part) {
                     ObjectNode line = JSON.createObjectNode().put("stream", r.stream().wireName()).put("key", r.key())
                             .put("value", r.json()).put("ts", r.ts());
@@ -119,6 +121,7 @@ class SavepointCompatibilityTest {
                 }
             }
         }
+        return data;
     }
 
     @ParameterizedTest(name = "the savepoint of {0}, restored at parallelism {1}")
@@ -127,18 +130,18 @@ class SavepointCompatibilityTest {
         assertThat(VERSIONS).contains(version);
         Path kept = RESOURCES.resolve(version);
         assertThat(kept.resolve("savepoint").resolve("_metadata")).as("the savepoint of " + version).exists();
-        readInput(kept);
+        DataSet data = readInput(kept);
         Path savepoint = copy(kept.resolve("savepoint"), dir.resolve("restore-" + version + "-" + parallelism));
 
         LiveRuns live = new LiveRuns(KAFKA, dir);
         TallyConfig config = config(live, "compat-" + version + "-" + parallelism, parallelism);
         freshTopics(live, config);
-        send(config, before);
-        send(config, after);
+        send(config, data.before());
+        send(config, data.after());
         JobClient job = live.start(config, Job.ALL, savepoint);
         live.drainOnceRead(job, config, Job.ALL);
 
-        Map<Stream, List<String>> expected = replayOfAll();
+        Map<Stream, List<String>> expected = new EnumMap<>(replayOf(version, data));
         for (Stream s : Replay.OUTPUTS) {
             List<String> committedBefore = lines(kept.resolve("before").resolve(s.wireName() + ".jsonl"));
             expected.put(s, StandaloneClusterIT.minus(expected.get(s), committedBefore));
@@ -154,11 +157,11 @@ class SavepointCompatibilityTest {
         String version = System.getProperty("tally.savepoint.create");
         Path target = RESOURCES.resolve(version);
         FileUtils.deleteFileOrDirectory(target.toFile());
-        generateInput(target);
+        DataSet data = generateInput(target);
         LiveRuns live = new LiveRuns(KAFKA, dir);
         TallyConfig config = config(live, "create-" + version, PARALLELISM);
         freshTopics(live, config);
-        send(config, before);
+        send(config, data.before());
         JobClient job = live.start(config, Job.ALL);
         Path savepoint = live.stopOnceRead(job, config, Job.ALL, false);
 
@@ -202,13 +205,17 @@ class SavepointCompatibilityTest {
         return existing::contains;
     }
 
-    private static Map<Stream, List<String>> replayOfAll() throws Exception {
-        Path in = dir.resolve("replay-in");
-        Traffic.writeReplayFiles(in, List.of(before, after));
-        Path out = dir.resolve("replay-out-" + System.nanoTime());
+    /** The replay of all the version's records, computed once per version. */
+    private static Map<Stream, List<String>> replayOf(String version, DataSet data) throws Exception {
+        Map<Stream, List<String>> known = replays.get(version);
+        if (known != null) return known;
+        Path in = dir.resolve("replay-in-" + version);
+        Traffic.writeReplayFiles(in, List.of(data.before(), data.after()));
+        Path out = dir.resolve("replay-out-" + version);
         Replay.run(in, out, LiveRuns.replayConfig(), 2);
         Map<Stream, List<String>> expected = new EnumMap<>(Stream.class);
         for (Stream s : Replay.OUTPUTS) expected.put(s, LiveRuns.comparable(s, lines(out.resolve(s.wireName() + ".jsonl"))));
+        replays.put(version, expected);
         return expected;
     }
 

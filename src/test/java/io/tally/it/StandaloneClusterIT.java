@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,8 +44,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -188,7 +189,7 @@ class StandaloneClusterIT {
         List<Input> traffic = phase.traffic();
         int firstPart = traffic.size() * 2 / 5;
         ExecutorService background = Executors.newSingleThreadExecutor();
-        Fault[] faults = new Fault[FAULTS];
+        long kills = 0;
         try (Traffic.Sender sender = new Traffic.Sender(KAFKA.clientProperties(), TOPICS)) {
             sender.send(traffic.subList(0, firstPart), 0);
             // There is progress to lose: output is committed, and a later checkpoint of each job completes.
@@ -206,21 +207,22 @@ class StandaloneClusterIT {
             Random random = new Random(SEED);
             double[] moments = new double[FAULTS];
             for (int i = 0; i < FAULTS; i++) moments[i] = 0.05 + 0.85 * random.nextDouble();
-            java.util.Arrays.sort(moments);
-            for (int i = 0; i < FAULTS; i++) {
-                faults[i] = i < Fault.values().length ? Fault.values()[i] : Fault.values()[random.nextInt(Fault.values().length)];
-            }
+            Arrays.sort(moments);
             for (int i = 0; i < FAULTS; i++) {
                 long due = sentBefore + (long) (moments[i] * rest.size());
                 awaitOutput("traffic sent up to the next fault", () -> sender.sent.get() >= due || sending.isDone());
-                Fault fault = faults[i];
+                Fault[] kinds = Fault.values();
+                Fault fault = i < kinds.length ? kinds[i] : kinds[random.nextInt(kinds.length)];
+                if (fault != Fault.BROKER_RESTART) kills++;
                 boolean flowing = !sending.isDone();
                 if (i == 0) assertThat(flowing).as("traffic still flows at the first fault").isTrue();
+                long failedBefore = sum(checkpoints("failed"));
                 long started = System.nanoTime();
                 String what = inject(fault);
                 awaitRecovered();
-                faultLog.add(String.format("fault: %s at %.0f%% of the traffic%s: recovered in %.1f s", what,
-                        100 * moments[i], flowing ? "" : " (after it)", (System.nanoTime() - started) / 1e9));
+                faultLog.add(String.format("fault: %s at %.0f%% of the traffic%s: recovered in %.1f s, %d checkpoints"
+                        + " failed meanwhile", what, 100 * moments[i], flowing ? "" : " (after it)",
+                        (System.nanoTime() - started) / 1e9, sum(checkpoints("failed")) - failedBefore));
             }
             sending.get(5, TimeUnit.MINUTES);
             finishPhase(phase, sender);
@@ -239,7 +241,6 @@ class StandaloneClusterIT {
             assertThat(restored.isObject()).as(job + " restarted from a checkpoint").isTrue();
             assertThat(restored.path("is_savepoint").asBoolean()).as(job + " restored a checkpoint").isFalse();
         }
-        long kills = java.util.Arrays.stream(faults).filter(f -> f != Fault.BROKER_RESTART).count();
         assertThat(restarts).as("job restarts after %d kills", kills).isGreaterThanOrEqualTo(kills);
         report("phase 1 (faults)", phase);
         phasesPassed++;
@@ -325,17 +326,13 @@ class StandaloneClusterIT {
                 // A full checkpoint triggered over REST, and the kill as soon as it is in progress (its barriers in
                 // flight, RocksDB writing): it can only fail, and the jobs restart from the one before.
                 String job = JOBS.get(0);
-                long failedBefore = checkpointCounts(job).path("failed").asLong();
                 rest.post("/jobs/" + jobIds.get(job) + "/checkpoints", Map.of("checkpointType", "FULL"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (checkpointCounts(job).path("in_progress").asInt() == 0) {
+                while (checkpoints("in_progress").get(job) == 0) {
                     assertThat(System.nanoTime()).as("the triggered checkpoint of %s in progress", job).isLessThan(deadline);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
                 }
-                String killed = killATaskManager();
-                awaitRecovered();
-                return killed + " while a full checkpoint of " + job + " was in progress (checkpoints failed: "
-                        + (checkpointCounts(job).path("failed").asLong() - failedBefore) + ")";
+                return killATaskManager() + " while a full checkpoint of " + job + " was in progress";
             }
             default:
                 return killATaskManager();
@@ -357,9 +354,9 @@ class StandaloneClusterIT {
     }
 
     private static void awaitNewCheckpoints() throws Exception {
-        Map<String, Long> before = completedCheckpoints();
+        Map<String, Long> before = checkpoints("completed");
         awaitOutput("one more completed checkpoint of each job", () -> {
-            Map<String, Long> now = completedCheckpoints();
+            Map<String, Long> now = checkpoints("completed");
             return JOBS.stream().allMatch(j -> now.get(j) > before.get(j));
         });
     }
@@ -585,16 +582,17 @@ class StandaloneClusterIT {
         return operation.get("location").asText();
     }
 
-    private static JsonNode checkpointCounts(String job) throws Exception {
-        return rest.get("/jobs/" + jobIds.get(job) + "/checkpoints").path("counts");
-    }
-
-    private static Map<String, Long> completedCheckpoints() throws Exception {
+    /** A count of each job's checkpoint statistics ({@code completed}, {@code failed}, {@code in_progress}), by job. */
+    private static Map<String, Long> checkpoints(String count) throws Exception {
         Map<String, Long> counts = new HashMap<>();
         for (String job : JOBS) {
-            counts.put(job, rest.get("/jobs/" + jobIds.get(job) + "/checkpoints").path("counts").path("completed").asLong());
+            counts.put(job, rest.get("/jobs/" + jobIds.get(job) + "/checkpoints").path("counts").path(count).asLong());
         }
         return counts;
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static long numRestarts(String jobId) throws Exception {

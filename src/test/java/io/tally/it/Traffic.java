@@ -120,6 +120,14 @@ final class Traffic {
         }
     }
 
+    /** The generator's producer settings (records keep their order per partition) for a test broker's clients. */
+    static Properties producerProperties(Map<String, Object> clientProperties) {
+        Properties props = io.tally.generate.KafkaOutput.producerProperties(
+                (String) clientProperties.get("bootstrap.servers"));
+        clientProperties.forEach(props::put);
+        return props;
+    }
+
     /** Sends records to their topics, in order, at most {@code perSecond} per second (0: as fast as possible). */
     static final class Sender implements AutoCloseable {
         private final KafkaProducer<String, String> producer;
@@ -127,10 +135,7 @@ final class Traffic {
         final AtomicLong sent = new AtomicLong();
 
         Sender(Map<String, Object> clientProperties, TallyConfig config) {
-            Properties props = io.tally.generate.KafkaOutput.producerProperties(
-                    (String) clientProperties.get("bootstrap.servers"));
-            clientProperties.forEach(props::put);
-            this.producer = new KafkaProducer<>(props);
+            this.producer = new KafkaProducer<>(producerProperties(clientProperties));
             this.config = config;
         }
 
