@@ -32,7 +32,7 @@ import io.tally.event.View;
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetterReason;
 import io.tally.io.RecordWriter;
-import io.tally.kpi.Dimension;
+import io.tally.event.Dimension;
 import io.tally.kpi.Kpi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

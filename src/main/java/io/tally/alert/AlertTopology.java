@@ -4,7 +4,7 @@ import io.tally.config.ConfigException;
 import io.tally.config.TallyConfig;
 import io.tally.event.AlertRule;
 import io.tally.io.DeadLetter;
-import io.tally.io.DeadLetters;
+import io.tally.core.DeadLetters;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.RecordParser;
 import io.tally.kpi.Kpi;

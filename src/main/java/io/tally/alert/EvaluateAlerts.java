@@ -1,6 +1,6 @@
 package io.tally.alert;
 
-import io.tally.attribution.AsOf;
+import io.tally.event.AsOf;
 import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
 import io.tally.kpi.Metrics;

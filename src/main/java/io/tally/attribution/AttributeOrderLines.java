@@ -1,5 +1,6 @@
 package io.tally.attribution;
 
+import io.tally.event.AsOf;
 import io.tally.config.TallyConfig.AttributionSettings;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
@@ -12,7 +13,7 @@ import io.tally.event.Stream;
 import io.tally.event.Tier;
 import io.tally.event.View;
 import io.tally.io.DeadLetterReason;
-import io.tally.io.DeadLetters;
+import io.tally.core.DeadLetters;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -114,13 +115,13 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         pendingOrders = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending-orders", Types.LONG, Types.LIST(TypeInformation.of(Order.class))));
         linesByTouch = new HashMap<>();
-        org.apache.flink.metrics.MetricGroup tally = io.tally.io.TallyMetrics.group(getRuntimeContext().getMetricGroup());
+        org.apache.flink.metrics.MetricGroup tally = io.tally.core.TallyMetrics.group(getRuntimeContext().getMetricGroup());
         for (Touch t : Touch.values()) {
             // touch NONE: organic lines
-            linesByTouch.put(t, tally.addGroup(io.tally.io.TallyMetrics.TOUCH, t.name())
-                    .counter(io.tally.io.TallyMetrics.ORDER_LINES));
+            linesByTouch.put(t, tally.addGroup(io.tally.core.TallyMetrics.TOUCH, t.name())
+                    .counter(io.tally.core.TallyMetrics.ORDER_LINES));
         }
-        commissionCents = tally.counter(io.tally.io.TallyMetrics.COMMISSION_CENTS);
+        commissionCents = tally.counter(io.tally.core.TallyMetrics.COMMISSION_CENTS);
     }
 
     // ---- reference data: new versions of rules, products and creators ----

@@ -2,8 +2,8 @@ package io.tally.attribution;
 
 import io.tally.config.TallyConfig.AttributionSettings;
 import io.tally.io.DeadLetter;
-import io.tally.io.DeadLetters;
-import io.tally.io.NeverIdle;
+import io.tally.core.DeadLetters;
+import io.tally.core.NeverIdle;
 import io.tally.pipeline.Inputs;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;

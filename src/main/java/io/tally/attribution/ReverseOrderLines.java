@@ -6,7 +6,7 @@ import io.tally.event.OrderUpdate;
 import io.tally.event.Stream;
 import io.tally.event.UpdateKind;
 import io.tally.io.DeadLetterReason;
-import io.tally.io.DeadLetters;
+import io.tally.core.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;

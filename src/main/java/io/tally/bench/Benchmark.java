@@ -4,7 +4,7 @@ import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
-import io.tally.io.KafkaSinks;
+import io.tally.pipeline.KafkaSinks;
 import io.tally.local.EmbeddedKafka;
 import io.tally.local.Topics;
 import io.tally.pipeline.Environments;

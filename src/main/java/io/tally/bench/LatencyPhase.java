@@ -1,6 +1,6 @@
 package io.tally.bench;
 
-import io.tally.config.Durations;
+import io.tally.event.Durations;
 import io.tally.config.TallyConfig;
 import io.tally.generate.GeneratorSettings;
 

@@ -2,11 +2,11 @@ package io.tally.bench;
 
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
-import io.tally.io.DeadLetters;
-import io.tally.io.KafkaIo;
-import io.tally.io.Admit;
-import io.tally.io.Ingested;
-import io.tally.io.RecordReader;
+import io.tally.core.DeadLetters;
+import io.tally.connect.KafkaIo;
+import io.tally.connect.Admit;
+import io.tally.connect.Ingested;
+import io.tally.connect.RecordReader;
 import io.tally.io.RecordParser;
 import io.tally.io.RecordWriter;
 import org.apache.flink.api.common.typeinfo.Types;

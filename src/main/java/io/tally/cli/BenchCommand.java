@@ -3,7 +3,7 @@ package io.tally.cli;
 import io.tally.bench.BenchReport;
 import io.tally.bench.BenchSettings;
 import io.tally.bench.Benchmark;
-import io.tally.config.Durations;
+import io.tally.event.Durations;
 import io.tally.config.TallyConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

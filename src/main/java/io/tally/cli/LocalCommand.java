@@ -1,7 +1,7 @@
 package io.tally.cli;
 
 import io.tally.config.ConfigLoader;
-import io.tally.config.Durations;
+import io.tally.event.Durations;
 import io.tally.config.TallyConfig;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;

@@ -1,7 +1,7 @@
 package io.tally.cli;
 
 import io.tally.config.TallyConfig;
-import io.tally.io.KafkaSinks;
+import io.tally.pipeline.KafkaSinks;
 import io.tally.pipeline.Environments;
 import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;

@@ -1,5 +1,6 @@
 package io.tally.config;
 
+import io.tally.event.Durations;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;

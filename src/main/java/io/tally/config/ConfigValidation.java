@@ -1,5 +1,6 @@
 package io.tally.config;
 
+import io.tally.event.Durations;
 import io.tally.attribution.Model;
 import io.tally.config.TallyConfig.AttributionSettings;
 import io.tally.config.TallyConfig.CheckpointSettings;

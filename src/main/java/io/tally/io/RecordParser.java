@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tally.config.Durations;
+import io.tally.event.Durations;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
@@ -35,7 +35,7 @@ import io.tally.event.SpendKind;
 import io.tally.event.Stream;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
-import io.tally.kpi.Dimension;
+import io.tally.event.Dimension;
 import io.tally.kpi.Metrics;
 
 import java.io.IOException;

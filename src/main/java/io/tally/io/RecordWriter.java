@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import io.tally.alert.Alert;
 import io.tally.attribution.Attribution;
-import io.tally.config.Durations;
+import io.tally.event.Durations;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;

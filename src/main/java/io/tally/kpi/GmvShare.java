@@ -1,5 +1,6 @@
 package io.tally.kpi;
 
+import io.tally.event.Dimension;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;

@@ -1,5 +1,6 @@
 package io.tally.kpi;
 
+import io.tally.event.Dimension;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.Touch;
 import io.tally.event.Click;

@@ -1,6 +1,6 @@
 package io.tally.kpi;
 
-import io.tally.attribution.AsOf;
+import io.tally.event.AsOf;
 import io.tally.event.Creator;
 import io.tally.event.Tier;
 import org.apache.flink.api.common.state.BroadcastState;

@@ -2,7 +2,7 @@ package io.tally.kpi;
 
 import io.tally.attribution.Attribution;
 import io.tally.config.TallyConfig.KpiSettings;
-import io.tally.io.NeverIdle;
+import io.tally.core.NeverIdle;
 import io.tally.pipeline.Inputs;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;

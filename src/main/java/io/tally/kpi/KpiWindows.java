@@ -1,6 +1,7 @@
 package io.tally.kpi;
 
-import io.tally.attribution.AsOf;
+import io.tally.event.Dimension;
+import io.tally.event.AsOf;
 import io.tally.event.Product;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -63,8 +64,8 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
         nextUpdate = getRuntimeContext().getState(new ValueStateDescriptor<>("next-update", Types.LONG));
         productVersions = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "product-versions", Types.LIST(TypeInformation.of(Product.class))));
-        lateContributions = io.tally.io.TallyMetrics.group(getRuntimeContext().getMetricGroup())
-                .counter(io.tally.io.TallyMetrics.LATE_KPI_CONTRIBUTIONS);
+        lateContributions = io.tally.core.TallyMetrics.group(getRuntimeContext().getMetricGroup())
+                .counter(io.tally.core.TallyMetrics.LATE_KPI_CONTRIBUTIONS);
     }
 
     @Override

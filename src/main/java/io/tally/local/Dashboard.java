@@ -1,6 +1,6 @@
 package io.tally.local;
 
-import io.tally.config.Durations;
+import io.tally.event.Durations;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

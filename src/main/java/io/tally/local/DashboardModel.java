@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.event.Stream;
-import io.tally.kpi.Dimension;
+import io.tally.event.Dimension;
 
 import java.math.BigDecimal;
 import java.time.Duration;

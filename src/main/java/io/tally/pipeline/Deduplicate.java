@@ -2,7 +2,7 @@ package io.tally.pipeline;
 
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
-import io.tally.io.DeadLetters;
+import io.tally.core.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ListState;

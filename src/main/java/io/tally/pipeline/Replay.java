@@ -2,8 +2,8 @@ package io.tally.pipeline;
 
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
-import io.tally.io.LineFileSink;
-import io.tally.io.ReplayOutput;
+import io.tally.connect.LineFileSink;
+import io.tally.connect.ReplayOutput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
@@ -51,7 +51,7 @@ public final class Replay {
             outputs.writeTo(new TallyPipeline.Sinks() {
                 @Override
                 public <T> void write(Stream stream, org.apache.flink.streaming.api.datastream.DataStream<T> records,
-                                      io.tally.io.KafkaIo.Field<T> key, io.tally.io.KafkaIo.Field<T> json) {
+                                      io.tally.connect.KafkaIo.Field<T> key, io.tally.connect.KafkaIo.Field<T> json) {
                     records.map(json::apply).returns(Types.STRING)
                             .name("Format " + stream.wireName()).uid("format-" + stream.wireName())
                             .sinkTo(new LineFileSink(parts, stream.wireName()))

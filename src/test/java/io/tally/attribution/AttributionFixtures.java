@@ -13,7 +13,7 @@ import io.tally.event.Product;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
-import io.tally.io.DeadLetters;
+import io.tally.core.DeadLetters;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;

@@ -1,5 +1,6 @@
 package io.tally.io;
 
+import io.tally.connect.RecordReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
-import io.tally.io.KafkaSinks;
+import io.tally.pipeline.KafkaSinks;
 import io.tally.local.Topics;
 import io.tally.pipeline.Environments;
 import io.tally.pipeline.Ingest;

@@ -1,5 +1,8 @@
-package io.tally.io;
+package io.tally.connect;
 
+import io.tally.core.DeadLetters;
+import io.tally.io.DeadLetter;
+import io.tally.io.DeadLetterReason;
 import io.tally.event.ContentType;
 import io.tally.event.Order;
 import io.tally.event.Stream;

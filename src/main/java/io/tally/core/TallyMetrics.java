@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.core;
 
 import io.tally.event.Stream;
 import org.apache.flink.metrics.MetricGroup;

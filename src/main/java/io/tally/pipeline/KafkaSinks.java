@@ -1,9 +1,10 @@
-package io.tally.io;
+package io.tally.pipeline;
 
+import io.tally.connect.KafkaIo;
+import io.tally.connect.OrderByPartition;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
-import io.tally.io.KafkaIo.Field;
-import io.tally.pipeline.TallyPipeline;
+import io.tally.connect.KafkaIo.Field;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 

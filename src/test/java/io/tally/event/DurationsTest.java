@@ -1,4 +1,4 @@
-package io.tally.config;
+package io.tally.event;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;

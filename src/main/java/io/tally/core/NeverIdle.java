@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.core;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;

@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.tally.attribution;
+package io.tally.event;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import io.tally.event.Stream;
 import io.tally.event.View;

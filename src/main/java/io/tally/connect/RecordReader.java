@@ -1,5 +1,8 @@
-package io.tally.io;
+package io.tally.connect;
 
+import io.tally.io.DeadLetterReason;
+import io.tally.io.InvalidRecordException;
+import io.tally.io.RecordParser;
 import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
@@ -97,7 +100,7 @@ public final class RecordReader<T> implements Serializable {
     }
 
     /** Event time of a parsed record (the event classes share no interface: they are plain Flink POJOs). */
-    static long eventTs(Object record) {
+    public static long eventTs(Object record) {
         if (record instanceof View) return ((View) record).ts;
         if (record instanceof Engagement) return ((Engagement) record).ts;
         if (record instanceof Click) return ((Click) record).ts;

@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package io.tally.io;
+package io.tally.connect;
 
+import io.tally.io.DeadLetterReason;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 

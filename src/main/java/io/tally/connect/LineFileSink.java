@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;

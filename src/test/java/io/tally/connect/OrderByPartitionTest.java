@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

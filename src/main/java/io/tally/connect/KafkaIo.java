@@ -1,4 +1,4 @@
-package io.tally.io;
+package io.tally.connect;
 
 import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;

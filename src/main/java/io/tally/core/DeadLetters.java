@@ -1,5 +1,8 @@
-package io.tally.io;
+package io.tally.core;
 
+import io.tally.io.DeadLetter;
+import io.tally.io.DeadLetterReason;
+import io.tally.io.RecordWriter;
 import io.tally.event.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;

@@ -1,5 +1,6 @@
-package io.tally.io;
+package io.tally.core;
 
+import io.tally.io.DeadLetter;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;

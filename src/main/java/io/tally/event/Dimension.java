@@ -1,4 +1,4 @@
-package io.tally.kpi;
+package io.tally.event;
 
 /** KPI dimensions (CONTRACT section 4). ALL has the single key "*". */
 public enum Dimension {

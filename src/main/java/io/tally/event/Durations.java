@@ -1,4 +1,4 @@
-package io.tally.config;
+package io.tally.event;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
