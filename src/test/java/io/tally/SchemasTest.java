@@ -31,7 +31,7 @@ import io.tally.event.UpdateKind;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetterReason;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.event.Dimension;
 import io.tally.kpi.Kpi;
 import org.junit.jupiter.api.Test;
@@ -207,7 +207,7 @@ class SchemasTest {
     @ParameterizedTest
     @MethodSource
     void writtenRecordsAreValid(String stream, Object record) {
-        SchemaSupport.assertValid(stream, RecordWriter.toJson(record));
+        SchemaSupport.assertValid(stream, Json.write(record));
     }
 
     static java.util.stream.Stream<Arguments> writtenRecordsAreValid() {

@@ -6,7 +6,7 @@ import io.tally.event.AlertRule;
 import io.tally.io.DeadLetter;
 import io.tally.core.DeadLetters;
 import io.tally.io.InvalidRecordException;
-import io.tally.io.RecordParser;
+import io.tally.io.Json;
 import io.tally.kpi.Kpi;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,12 +55,11 @@ public final class AlertTopology {
 
     /** The rules of {@code alerts.rules}, checked like streamed ones; a bad rule fails the job at start. */
     public static List<AlertRule> configuredRules(TallyConfig config, long[] windowSizesMs) {
-        RecordParser parser = new RecordParser();
         List<AlertRule> rules = new ArrayList<>();
         for (int i = 0; i < config.alerts.rules.size(); i++) {
             Map<String, Object> map = config.alerts.rules.get(i);
             try {
-                AlertRule rule = parser.alertRuleFromMap(map);
+                AlertRule rule = configuredRule(map);
                 String problem = CheckAlertRule.problem(rule, windowSizesMs);
                 if (problem != null) throw new ConfigException("alerts.rules[" + i + "]: " + problem);
                 rules.add(rule);
@@ -68,5 +68,15 @@ public final class AlertTopology {
             }
         }
         return rules;
+    }
+
+    /**
+     * A rule as the YAML configuration writes it, validated exactly like a record of the alert-rules stream, except
+     * that ts defaults to 0: a configured rule is in force from the start.
+     */
+    public static AlertRule configuredRule(Map<String, ?> map) throws InvalidRecordException {
+        Map<String, Object> fields = new LinkedHashMap<>(map);
+        fields.putIfAbsent("ts", 0L);
+        return Json.fromMap(AlertRule.class, fields);
     }
 }

@@ -7,8 +7,8 @@ import io.tally.connect.KafkaIo;
 import io.tally.connect.Admit;
 import io.tally.connect.Ingested;
 import io.tally.connect.RecordReader;
-import io.tally.io.RecordParser;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
+import io.tally.io.Json;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -40,13 +40,13 @@ final class Passthrough {
     private static <T> DataStream<String> parsedAsJson(StreamExecutionEnvironment env, TallyConfig config,
                                                        Stream stream, long bound) {
         @SuppressWarnings("unchecked")
-        Class<T> type = (Class<T>) RecordParser.recordType(stream);
+        Class<T> type = (Class<T>) RecordReader.recordType(stream);
         RecordReader<T> reader = new RecordReader<>(stream, type, config.time.maxFutureSkew.toMillis());
         DataStream<Ingested<T>> read = KafkaIo.source(env, config, stream, reader, bound, null, true);
         SingleOutputStreamOperator<T> parsed = Admit.apply(read, stream, type, bound, bound);
-        DataStream<String> records = parsed.map(RecordWriter::toJson).returns(Types.STRING)
+        DataStream<String> records = parsed.map(Json::write).returns(Types.STRING)
                 .name("JSON " + stream.wireName()).uid("json-" + stream.wireName());
-        DataStream<String> deadLetters = parsed.getSideOutput(DeadLetters.TAG).map(RecordWriter::toJson)
+        DataStream<String> deadLetters = parsed.getSideOutput(DeadLetters.TAG).map(Json::write)
                 .returns(Types.STRING).name("JSON dead letters " + stream.wireName())
                 .uid("json-dead-letters-" + stream.wireName());
         return records.union(deadLetters);

@@ -2,7 +2,7 @@ package io.tally.connect;
 
 import io.tally.io.DeadLetterReason;
 import io.tally.io.InvalidRecordException;
-import io.tally.io.RecordParser;
+import io.tally.io.Json;
 import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
@@ -12,9 +12,12 @@ import io.tally.event.Engagement;
 import io.tally.event.Order;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Record;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.View;
+import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
 import io.tally.kpi.Kpi;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -35,16 +38,15 @@ public final class RecordReader<T> implements Serializable {
     private final Stream stream;
     private final Class<T> type;
     private final long maxFutureSkewMs;
-    private transient RecordParser parser;
 
     /**
      * @param maxFutureSkewMs how far ahead of its arrival a record may be stamped; {@link Long#MAX_VALUE}: no limit
      *                        (Tally's own outputs read back, stamped with their event time by Tally itself)
      */
     public RecordReader(Stream stream, Class<T> type, long maxFutureSkewMs) {
-        if (!RecordParser.recordType(stream).equals(type)) {
+        if (!recordType(stream).equals(type)) {
             throw new IllegalArgumentException("stream " + stream.wireName() + " holds "
-                    + RecordParser.recordType(stream).getSimpleName() + ", not " + type.getSimpleName());
+                    + recordType(stream).getSimpleName() + ", not " + type.getSimpleName());
         }
         if (maxFutureSkewMs < 0) throw new IllegalArgumentException("negative future skew: " + maxFutureSkewMs);
         this.stream = stream;
@@ -69,10 +71,9 @@ public final class RecordReader<T> implements Serializable {
      *                {@link #UNKNOWN_ARRIVAL}
      */
     public Ingested<T> read(byte[] value, String topic, Integer partition, Long offset, long arrival) {
-        if (parser == null) parser = new RecordParser();
-        Object record;
+        T record;
         try {
-            record = parser.parse(stream, value);
+            record = Json.read(type, value);
         } catch (InvalidRecordException e) {
             return Ingested.rejected(e.reason(), e.detail(), value, topic, partition, offset);
         } catch (RuntimeException e) {
@@ -80,39 +81,31 @@ public final class RecordReader<T> implements Serializable {
             return Ingested.rejected(DeadLetterReason.INVALID_VALUE, "could not be read: " + e, value, topic,
                     partition, offset);
         }
-        long ts = eventTs(record);
+        long ts = ((Record) record).eventTime();
         if (arrival != UNKNOWN_ARRIVAL && ts > arrival && ts - arrival > maxFutureSkewMs) {
             return Ingested.rejected(DeadLetterReason.FUTURE, "ts " + ts + " is " + (ts - arrival)
                     + " ms ahead of its arrival time " + arrival + " (maxFutureSkew " + maxFutureSkewMs + " ms)",
                     value, topic, partition, offset);
         }
-        return Ingested.accepted(type.cast(record), ts, value, topic, partition, offset);
+        return Ingested.accepted(record, ts, value, topic, partition, offset);
     }
 
-    /**
-     * Event time of a KPI record read back from its topic: a final record stands at the end of its window (it was
-     * written when the watermark passed there). An update of an open window says nothing of how far event time has
-     * come (it was written by processing time, ahead of finals still to come in its partition): it gets the least
-     * timestamp, so that it moves no watermark.
-     */
-    public static long kpiTs(Kpi k) {
-        return k.isFinal ? k.windowEnd - 1 : Long.MIN_VALUE;
-    }
-
-    /** Event time of a parsed record (the event classes share no interface: they are plain Flink POJOs). */
-    public static long eventTs(Object record) {
-        if (record instanceof View) return ((View) record).ts;
-        if (record instanceof Engagement) return ((Engagement) record).ts;
-        if (record instanceof Click) return ((Click) record).ts;
-        if (record instanceof Order) return ((Order) record).ts;
-        if (record instanceof OrderUpdate) return ((OrderUpdate) record).ts;
-        if (record instanceof CommissionRule) return ((CommissionRule) record).ts;
-        if (record instanceof Product) return ((Product) record).ts;
-        if (record instanceof Creator) return ((Creator) record).ts;
-        if (record instanceof Spend) return ((Spend) record).ts;
-        if (record instanceof AlertRule) return ((AlertRule) record).ts;
-        if (record instanceof Attribution) return ((Attribution) record).ts;
-        if (record instanceof Kpi) return kpiTs((Kpi) record);
-        throw new IllegalArgumentException("not an input record: " + record.getClass().getName());
+    /** The record class of a stream Tally reads: an input stream, or one of its own outputs read back. */
+    public static Class<? extends Record> recordType(Stream stream) {
+        return switch (stream) {
+            case VIEWS -> View.class;
+            case ENGAGEMENTS -> Engagement.class;
+            case CLICKS -> Click.class;
+            case ORDERS -> Order.class;
+            case ORDER_UPDATES -> OrderUpdate.class;
+            case COMMISSION_RULES -> CommissionRule.class;
+            case PRODUCTS -> Product.class;
+            case CREATORS -> Creator.class;
+            case SPEND -> Spend.class;
+            case ALERT_RULES -> AlertRule.class;
+            case ATTRIBUTIONS -> Attribution.class;
+            case KPIS -> Kpi.class;
+            default -> throw new IllegalArgumentException("Tally does not read stream " + stream.wireName());
+        };
     }
 }

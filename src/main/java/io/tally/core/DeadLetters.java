@@ -2,7 +2,7 @@ package io.tally.core;
 
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetterReason;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.event.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
@@ -20,6 +20,6 @@ public final class DeadLetters {
      * record written back as JSON; Kafka coordinates are not carried that far and stay null.
      */
     public static DeadLetter of(Stream stream, DeadLetterReason reason, String detail, Object record) {
-        return new DeadLetter(stream.wireName(), reason, detail, RecordWriter.toJson(record), null, null, null);
+        return new DeadLetter(stream.wireName(), reason, detail, Json.write(record), null, null, null);
     }
 }

@@ -1,21 +1,35 @@
 package io.tally.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Required;
+import io.tally.io.WireFormat.Word;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 import java.util.Objects;
 
 /** A click on the product link shown in a creator's content (stream {@code clicks}). */
 @TypeInfo(ClickSerializer.Factory.class)
-public class Click {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Click implements Event {
+    @Required @Id
     public String eventId;
+    @Required
     public long ts;
+    @Required @Id
     public String userId;
+    @Required @Id
     public String creatorId;
+    @Required @Id
     public String contentId;
+    @Required
     public ContentType contentType;
+    @Required @Id
     public String productId;
+    @Required @Id
     public String merchantId;
-    public String contentFormat;
+    @Word
+    public String contentFormat = ContentType.OTHER_FORMAT;
 
     public Click() {}
 
@@ -30,6 +44,16 @@ public class Click {
         this.productId = productId;
         this.merchantId = merchantId;
         this.contentFormat = contentFormat;
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
+    }
+
+    @Override
+    public String id() {
+        return eventId;
     }
 
     @Override

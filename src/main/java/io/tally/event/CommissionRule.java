@@ -1,5 +1,10 @@
 package io.tally.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Rate;
+import io.tally.io.WireFormat.Required;
+import io.tally.io.WireFormat.Zero;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -7,17 +12,25 @@ import java.util.Objects;
  * A version of a commission rule (stream {@code commission-rules}), read "as of" event time. Rates are exact
  * decimals in [0, 1] so that rate + bonusRate and the commission are computed without binary rounding.
  */
-public class CommissionRule {
+@JsonInclude(JsonInclude.Include.NON_DEFAULT)
+public class CommissionRule implements Record {
+    @Required @Id
     public String ruleId;
+    @Required @JsonInclude(JsonInclude.Include.ALWAYS)
     public long ts;
+    @Required @Id
     public String merchantId;
     /** Null: applies to every product of the merchant. */
+    @Id
     public String productId;
     /** Null: applies to every creator. */
+    @Id
     public String creatorId;
     /** Null only when deleted. */
+    @Required(unless = "deleted") @Rate
     public BigDecimal rate;
-    public BigDecimal bonusRate;
+    @Rate @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Zero.class)
+    public BigDecimal bonusRate = BigDecimal.ZERO;
     /** Exclusive end of validity (epoch ms); null: no end. */
     public Long validUntil;
     public boolean deleted;
@@ -40,6 +53,11 @@ public class CommissionRule {
     /** rate + bonusRate. */
     public BigDecimal effectiveRate() {
         return bonusRate == null ? rate : rate.add(bonusRate);
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
     }
 
     @Override

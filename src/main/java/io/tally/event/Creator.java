@@ -1,13 +1,21 @@
 package io.tally.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Required;
 import java.util.Objects;
 
 /** A version of a creator (stream {@code creators}): audience size and the creator's own shopper account. */
-public class Creator {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Creator implements Record {
+    @Required @Id
     public String creatorId;
+    @Required
     public long ts;
+    @Required
     public long followers;
     /** The creator's own shopper account: orders by it are self-purchases. */
+    @Id
     public String userId;
     public String niche;
 
@@ -19,6 +27,11 @@ public class Creator {
         this.followers = followers;
         this.userId = userId;
         this.niche = niche;
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
     }
 
     @Override

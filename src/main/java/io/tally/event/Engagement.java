@@ -1,16 +1,29 @@
 package io.tally.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Required;
+import io.tally.io.WireFormat.Word;
 import java.util.Objects;
 
 /** A like, comment or share on a creator's content (stream {@code engagements}). */
-public class Engagement {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Engagement implements Event {
+    @Required @Id
     public String eventId;
+    @Required
     public long ts;
+    @Required @Id
     public String userId;
+    @Required @Id
     public String creatorId;
+    @Required @Id
     public String contentId;
+    @Required
     public ContentType contentType;
-    public String contentFormat;
+    @Word
+    public String contentFormat = ContentType.OTHER_FORMAT;
+    @Required
     public EngagementKind kind;
 
     public Engagement() {}
@@ -25,6 +38,16 @@ public class Engagement {
         this.contentType = contentType;
         this.contentFormat = contentFormat;
         this.kind = kind;
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
+    }
+
+    @Override
+    public String id() {
+        return eventId;
     }
 
     @Override

@@ -1,14 +1,24 @@
 package io.tally.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.WireFormat.Cents;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Required;
 import java.util.Objects;
 
 /** A version of a product (stream {@code products}): price and unit cost in cents, stock in units. */
-public class Product {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Product implements Record {
+    @Required @Id
     public String productId;
+    @Required
     public long ts;
+    @Required @Id
     public String merchantId;
     public String category;
+    @Cents
     public Long priceCents;
+    @Cents
     public Long unitCostCents;
     public Long stock;
 
@@ -23,6 +33,11 @@ public class Product {
         this.priceCents = priceCents;
         this.unitCostCents = unitCostCents;
         this.stock = stock;
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
     }
 
     @Override

@@ -1,14 +1,23 @@
 package io.tally.event;
 
+import io.tally.io.WireFormat.Cents;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Required;
 import java.util.Objects;
 
 /** Money a merchant spent on a creator besides commission (stream {@code spend}), in cents. */
-public class Spend {
+public class Spend implements Event {
+    @Required @Id
     public String eventId;
+    @Required
     public long ts;
+    @Required @Id
     public String merchantId;
+    @Required @Id
     public String creatorId;
+    @Required @Cents
     public long amountCents;
+    @Required
     public SpendKind kind;
 
     public Spend() {}
@@ -20,6 +29,16 @@ public class Spend {
         this.creatorId = creatorId;
         this.amountCents = amountCents;
         this.kind = kind;
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
+    }
+
+    @Override
+    public String id() {
+        return eventId;
     }
 
     @Override

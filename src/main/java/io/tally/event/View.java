@@ -1,5 +1,9 @@
 package io.tally.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.WireFormat.Id;
+import io.tally.io.WireFormat.Required;
+import io.tally.io.WireFormat.Word;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 import java.util.Arrays;
@@ -7,17 +11,29 @@ import java.util.Objects;
 
 /** A viewer saw a creator's content (CONTRACT section 2, stream {@code views}). */
 @TypeInfo(ViewSerializer.Factory.class)
-public class View {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class View implements Event {
+    /** Products of one view: the contract sets no bound, this one keeps a view's KPI fan-out bounded like an order's. */
+    public static final int MAX_PRODUCT_IDS = 1000;
+
+    @Required @Id
     public String eventId;
+    @Required
     public long ts;
+    @Required @Id
     public String userId;
+    @Required @Id
     public String creatorId;
+    @Required @Id
     public String contentId;
+    @Required
     public ContentType contentType;
     /** Upper-case word such as TUTORIAL; "OTHER" when the producer did not say. */
-    public String contentFormat;
+    @Word
+    public String contentFormat = ContentType.OTHER_FORMAT;
     /** Products shown in the content, distinct, never null (empty when none). */
-    public String[] productIds;
+    @Id(most = MAX_PRODUCT_IDS)
+    public String[] productIds = new String[0];
 
     public View() {}
 
@@ -31,6 +47,16 @@ public class View {
         this.contentType = contentType;
         this.contentFormat = contentFormat;
         this.productIds = productIds;
+    }
+
+    @Override
+    public long eventTime() {
+        return ts;
+    }
+
+    @Override
+    public String id() {
+        return eventId;
     }
 
     @Override

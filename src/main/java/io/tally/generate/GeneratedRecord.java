@@ -11,7 +11,7 @@ import io.tally.event.Product;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.View;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 
 /**
  * One line of an input stream as the generator emits it: a typed record of {@code io.tally.event}, or, for the
@@ -59,7 +59,7 @@ public final class GeneratedRecord {
 
     /** The line as written to a replay file or a Kafka value. */
     public String json() {
-        return rawLine != null ? rawLine : RecordWriter.toJson(record);
+        return rawLine != null ? rawLine : Json.write(record);
     }
 
     /**

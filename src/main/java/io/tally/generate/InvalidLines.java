@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.event.Stream;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 
 /**
  * Turns a well-formed record into a line that must end in the dead-letter stream: malformed JSON, a required field
@@ -20,7 +20,7 @@ final class InvalidLines {
     private InvalidLines() {}
 
     static String damage(Stream stream, Object record, Damage damage, Draw draw) {
-        String json = RecordWriter.toJson(record);
+        String json = Json.write(record);
         switch (damage) {
             case MALFORMED_JSON:
                 // A line cut short, as by a crashed producer, or one written with single quotes.
@@ -71,7 +71,7 @@ final class InvalidLines {
         try {
             return (ObjectNode) JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("RecordWriter wrote unreadable JSON: " + json, e);
+            throw new IllegalStateException("Json wrote unreadable JSON: " + json, e);
         }
     }
 }

@@ -1,5 +1,17 @@
 package io.tally.kpi;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.tally.event.Dimension;
+import io.tally.event.Record;
+import io.tally.io.InvalidRecordException;
+import io.tally.io.Validated;
+import io.tally.io.WireFormat.AtLeast;
+import io.tally.io.WireFormat.Cents;
+import io.tally.io.WireFormat.OneOf;
+import io.tally.io.WireFormat.Required;
+import io.tally.io.WireFormat.Sign;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -7,19 +19,32 @@ import java.util.Objects;
  * One KPI record: the metrics of one (dimension, key) in one tumbling event-time window (CONTRACT section 4).
  * Money in cents; derived ratios are null where their denominator is 0.
  */
-public class Kpi {
+// "final" is named apart from its field (isFinal): Jackson would otherwise write it last.
+@JsonPropertyOrder({"dimension", "key", "windowStart", "windowEnd", "final"})
+public class Kpi implements Record, Validated {
+    @Required @OneOf(Dimension.class)
     public String dimension;
+    @Required
     public String key;
+    @Required
     public long windowStart;
+    @Required
     public long windowEnd;
+    @JsonProperty("final")
     public boolean isFinal;
 
+    @Required
     public long views;
+    @Required
     public long likes;
+    @Required
     public long comments;
+    @Required
     public long shares;
+    @Required
     public long clicks;
     /** The double value of {@link #unitsSum}: what a record says. */
+    @Required
     public double units;
     /**
      * The exact sum of the records' units contributions (quantity x weight, each a double). Floating-point addition
@@ -27,27 +52,43 @@ public class Kpi {
      * (CONTRACT section 7); an exact sum does not. Null in a record built without {@link KpiMath}: {@link #units}
      * then stands for it. Not written out.
      */
+    @JsonIgnore
     public BigDecimal unitsSum;
+    @Required @Cents(Sign.ANY)
     public long gmvCents;
+    @Required
     public long orders;
+    @Required
     public long newCustomerOrders;
+    @Required
     public long attributedOrders;
+    @Required @Cents(Sign.ANY)
     public long attributedGmvCents;
+    @Required @Cents(Sign.ANY)
     public long commissionCents;
+    @Required @Cents(Sign.ANY)
     public long marginCents;
+    @Required
     public long refunds;
+    @Required @Cents(Sign.ANY)
     public long refundedAmountCents;
+    @Required @Cents(Sign.ANY)
     public long spendCents;
 
     public Double engagementRate;
     public Double ctr;
+    @Cents(Sign.ANY)
     public Long aovCents;
     public Double conversionRate;
+    @Cents(Sign.ANY)
     public Long cpaCents;
     public Double newCustomerRate;
+    @Required @Cents(Sign.ANY)
     public long netGmvCents;
+    @Cents(Sign.ANY)
     public Long marginPerOrderCents;
     public Double gmvShare;
+    @AtLeast(Long.MIN_VALUE)
     public Long stock;
 
     public Kpi() {}
@@ -55,6 +96,24 @@ public class Kpi {
     /** Kafka key and upsert key: {@code dimension|key|windowStart|windowEnd}. */
     public String upsertKey() {
         return dimension + "|" + key + "|" + windowStart + "|" + windowEnd;
+    }
+
+    /**
+     * Event time of a KPI record read back from its topic: a final record stands at the end of its window (it was
+     * written when the watermark passed there). An update of an open window says nothing of how far event time has
+     * come (it was written by processing time, ahead of finals still to come in its partition): it gets the least
+     * timestamp, so that it moves no watermark.
+     */
+    @Override
+    public long eventTime() {
+        return isFinal ? windowEnd - 1 : Long.MIN_VALUE;
+    }
+
+    @Override
+    public void validate() throws InvalidRecordException {
+        if (windowEnd <= windowStart) {
+            throw InvalidRecordException.invalid("windowEnd", "must be an integer >= " + (windowStart + 1) + " (got " + windowEnd + ")");
+        }
     }
 
     @Override

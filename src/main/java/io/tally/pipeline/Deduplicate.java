@@ -1,5 +1,6 @@
 package io.tally.pipeline;
 
+import io.tally.event.Event;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
 import io.tally.core.DeadLetters;
@@ -9,20 +10,17 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.ToLongFunction;
 
 /**
  * Drops an event whose id was already seen in the same stream within the dedup horizon (CONTRACT section 3.9): the
@@ -35,20 +33,15 @@ import java.util.function.ToLongFunction;
  * through ({@link RecentIds}) cannot rule it out, or when its ts is within the horizon of the greatest ts let through
  * before the last restore (ids the filters, which live on the heap, never saw; kept in union operator state).
  */
-public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> implements CheckpointedFunction {
+public class Deduplicate<T extends Event> extends KeyedProcessFunction<Integer, T, T> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** How many buckets ids are spread over: fixed, since it is the key of the state. */
     public static final int BUCKETS = 4096;
 
-    /** A serializable ts accessor. */
-    public interface Timestamp<T> extends ToLongFunction<T>, Serializable {}
-
     private final Stream stream;
     private final long horizonMs;
     private final long sweepMs;
-    private final Timestamp<T> timestamp;
-    private final KeySelector<T, String> id;
 
     /** ts of the occurrence that passed, by id. */
     private transient MapState<String, Long> seenAt;
@@ -62,12 +55,10 @@ public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> implemen
     private transient ListState<Long> maxTsState;
     private transient long forgotten;
 
-    public Deduplicate(Stream stream, long horizonMs, Timestamp<T> timestamp, KeySelector<T, String> id) {
+    public Deduplicate(Stream stream, long horizonMs) {
         this.stream = stream;
         this.horizonMs = horizonMs;
         this.sweepMs = Math.max(1_000, horizonMs / 2);
-        this.timestamp = timestamp;
-        this.id = id;
     }
 
     /** The key of an id: String.hashCode is fixed by the language, so buckets survive restarts and upgrades. */
@@ -98,8 +89,8 @@ public class Deduplicate<T> extends KeyedProcessFunction<Integer, T, T> implemen
 
     @Override
     public void processElement(T event, Context ctx, Collector<T> out) throws Exception {
-        long ts = timestamp.applyAsLong(event);
-        String eventId = id.getKey(event);
+        long ts = event.eventTime();
+        String eventId = event.id();
         RecentIds.Hashed hashed = RecentIds.hash(eventId);
         Long seen = mightHaveSeen(hashed, ts, ctx.timerService().currentWatermark()) ? seenAt.get(eventId) : null;
         if (seen != null && Math.abs(ts - seen) <= horizonMs) {

@@ -12,6 +12,8 @@ import io.tally.event.Order;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
 import io.tally.event.Spend;
+import io.tally.event.Event;
+import io.tally.event.Record;
 import io.tally.event.Stream;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
@@ -23,7 +25,6 @@ import io.tally.connect.KafkaIo;
 import io.tally.connect.RecordReader;
 import io.tally.connect.ReplayFiles;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -87,12 +88,12 @@ public final class Ingest {
                                boolean live) {
         Ingestion ing = new Ingestion(sources, streams, reported, config, live);
         Inputs in = new Inputs();
-        in.views = ing.events(Stream.VIEWS, View.class, v -> v.ts, v -> v.eventId);
-        in.engagements = ing.events(Stream.ENGAGEMENTS, Engagement.class, e -> e.ts, e -> e.eventId);
-        in.clicks = ing.events(Stream.CLICKS, Click.class, c -> c.ts, c -> c.eventId);
-        in.orders = ing.events(Stream.ORDERS, Order.class, o -> o.ts, o -> o.orderId);
-        in.orderUpdates = ing.events(Stream.ORDER_UPDATES, OrderUpdate.class, u -> u.ts, u -> u.eventId);
-        in.spend = ing.events(Stream.SPEND, Spend.class, s -> s.ts, s -> s.eventId);
+        in.views = ing.events(Stream.VIEWS, View.class);
+        in.engagements = ing.events(Stream.ENGAGEMENTS, Engagement.class);
+        in.clicks = ing.events(Stream.CLICKS, Click.class);
+        in.orders = ing.events(Stream.ORDERS, Order.class);
+        in.orderUpdates = ing.events(Stream.ORDER_UPDATES, OrderUpdate.class);
+        in.spend = ing.events(Stream.SPEND, Spend.class);
         in.commissionRules = ing.versions(Stream.COMMISSION_RULES, CommissionRule.class);
         in.products = ing.versions(Stream.PRODUCTS, Product.class);
         in.creators = ing.versions(Stream.CREATORS, Creator.class);
@@ -120,7 +121,7 @@ public final class Ingest {
         }
 
         /** Read and admitted: versioned streams stop here. */
-        <T> SingleOutputStreamOperator<T> versions(Stream stream, Class<T> type) {
+        <T extends Record> SingleOutputStreamOperator<T> versions(Stream stream, Class<T> type) {
             if (!streams.contains(stream)) return null;
             long bound = config.time.watermarkBound.toMillis();
             // Tally's own outputs read back (attributions, KPIs) are stamped by Tally and never late: the operators
@@ -137,12 +138,12 @@ public final class Ingest {
         }
 
         /** Read, admitted and deduplicated by id within the stream's horizon. */
-        <T> DataStream<T> events(Stream stream, Class<T> type, Deduplicate.Timestamp<T> ts, KeySelector<T, String> id) {
+        <T extends Event> DataStream<T> events(Stream stream, Class<T> type) {
             SingleOutputStreamOperator<T> admitted = versions(stream, type);
             if (admitted == null) return null;
             long horizon = config.attribution.dedupHorizon(stream).toMillis();
-            SingleOutputStreamOperator<T> unique = admitted.keyBy(e -> Deduplicate.bucketOf(id.getKey(e)), Types.INT)
-                    .process(new Deduplicate<>(stream, horizon, ts, id)).returns(type)
+            SingleOutputStreamOperator<T> unique = admitted.keyBy(e -> Deduplicate.bucketOf(e.id()), Types.INT)
+                    .process(new Deduplicate<T>(stream, horizon)).returns(type)
                     .uid("dedup-" + stream.wireName()).name("Deduplicate " + stream.wireName());
             report(stream, unique.getSideOutput(DeadLetters.TAG));
             return unique;

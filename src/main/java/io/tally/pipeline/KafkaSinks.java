@@ -4,6 +4,7 @@ import io.tally.connect.KafkaIo;
 import io.tally.connect.OrderByPartition;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
+import io.tally.io.Json;
 import io.tally.connect.KafkaIo.Field;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -23,7 +24,7 @@ public final class KafkaSinks implements TallyPipeline.Sinks {
     }
 
     @Override
-    public <T> void write(Stream output, DataStream<T> records, Field<T> key, Field<T> json) {
+    public <T> void write(Stream output, DataStream<T> records, Field<T> key) {
         DeliveryGuarantee guarantee = output == Stream.KPIS ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
         if (output == Stream.ATTRIBUTIONS || output == Stream.KPIS) {
             // The jobs downstream read these topics back with a watermark per partition: each partition must be in
@@ -31,7 +32,7 @@ public final class KafkaSinks implements TallyPipeline.Sinks {
             records = OrderByPartition.apply(records, KafkaIo.partitions(config, output), key,
                     "Order " + output.wireName() + " by ts per partition", "order-" + output.wireName());
         }
-        records.sinkTo(KafkaIo.sink(config, output, key, json, guarantee))
+        records.sinkTo(KafkaIo.sink(config, output, key, Json::write, guarantee))
                 .name("Kafka " + config.topic(output)).uid("sink-" + output.wireName());
     }
 }

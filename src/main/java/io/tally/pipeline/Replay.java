@@ -1,7 +1,10 @@
 package io.tally.pipeline;
 
 import io.tally.config.TallyConfig;
+import io.tally.connect.KafkaIo;
 import io.tally.event.Stream;
+import io.tally.io.Json;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import io.tally.connect.LineFileSink;
 import io.tally.connect.ReplayOutput;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -50,9 +53,8 @@ public final class Replay {
             }
             outputs.writeTo(new TallyPipeline.Sinks() {
                 @Override
-                public <T> void write(Stream stream, org.apache.flink.streaming.api.datastream.DataStream<T> records,
-                                      io.tally.connect.KafkaIo.Field<T> key, io.tally.connect.KafkaIo.Field<T> json) {
-                    records.map(json::apply).returns(Types.STRING)
+                public <T> void write(Stream stream, DataStream<T> records, KafkaIo.Field<T> key) {
+                    records.map(Json::write).returns(Types.STRING)
                             .name("Format " + stream.wireName()).uid("format-" + stream.wireName())
                             .sinkTo(new LineFileSink(parts, stream.wireName()))
                             .name("Write " + stream.wireName()).uid("sink-" + stream.wireName());

@@ -9,7 +9,7 @@ import io.tally.event.Stream;
 import io.tally.core.CountDeadLetters;
 import io.tally.io.DeadLetter;
 import io.tally.connect.KafkaIo.Field;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.kpi.Kpi;
 import io.tally.kpi.KpiTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -22,9 +22,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public final class TallyPipeline {
     private TallyPipeline() {}
 
-    /** Where outputs go: each output stream with its Kafka key and JSON value. */
+    /** Where outputs go: each output stream with its Kafka key; a record's value is its JSON ({@link Json#write}). */
     public interface Sinks {
-        <T> void write(Stream output, DataStream<T> records, Field<T> key, Field<T> json);
+        <T> void write(Stream output, DataStream<T> records, Field<T> key);
     }
 
     /** The typed output streams of a job; a stream the job does not write is null. */
@@ -38,19 +38,19 @@ public final class TallyPipeline {
         /** Attaches every output to its sink. */
         public void writeTo(Sinks sinks) {
             if (attributions != null) {
-                sinks.write(Stream.ATTRIBUTIONS, attributions, a -> a.orderId, RecordWriter::toJson);
+                sinks.write(Stream.ATTRIBUTIONS, attributions, a -> a.orderId);
             }
             if (attributionsShadow != null) {
-                sinks.write(Stream.ATTRIBUTIONS_SHADOW, attributionsShadow, a -> a.orderId, RecordWriter::toJson);
+                sinks.write(Stream.ATTRIBUTIONS_SHADOW, attributionsShadow, a -> a.orderId);
             }
             if (kpis != null) {
-                sinks.write(Stream.KPIS, kpis, Kpi::upsertKey, RecordWriter::toJson);
+                sinks.write(Stream.KPIS, kpis, Kpi::upsertKey);
             }
             if (alerts != null) {
-                sinks.write(Stream.ALERTS, alerts, a -> a.alertId, RecordWriter::toJson);
+                sinks.write(Stream.ALERTS, alerts, a -> a.alertId);
             }
             if (deadLetters != null) {
-                sinks.write(Stream.DEAD_LETTERS, deadLetters, d -> d.stream, RecordWriter::toJson);
+                sinks.write(Stream.DEAD_LETTERS, deadLetters, d -> d.stream);
             }
         }
     }

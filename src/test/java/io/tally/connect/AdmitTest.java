@@ -340,7 +340,7 @@ class AdmitTest {
         assertThatThrownBy(() -> new RecordReader<>(Stream.VIEWS, Order.class, BOUND))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("views holds View, not Order");
         assertThatThrownBy(() -> new RecordReader<>(Stream.ALERTS, Object.class, BOUND))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an input stream");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not read stream");
         assertThatThrownBy(() -> new Admit<View>(Stream.VIEWS, -1, BOUND))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -13,7 +13,8 @@ import io.tally.event.UpdateKind;
 import io.tally.event.View;
 import io.tally.io.DeadLetterReason;
 import io.tally.io.InvalidRecordException;
-import io.tally.io.RecordParser;
+import io.tally.connect.RecordReader;
+import io.tally.io.Json;
 import io.tally.SchemaSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -274,7 +275,6 @@ class SimulationTest {
      */
     @Test
     void recordsParseBackAndInvalidLinesAreRejected() {
-        RecordParser parser = new RecordParser();
         Map<DeadLetterReason, Integer> rejected = new EnumMap<>(DeadLetterReason.class);
         Map<Stream, Integer> schemaChecked = new EnumMap<>(Stream.class);
         int parsed = 0;
@@ -283,13 +283,13 @@ class SimulationTest {
             if (r.stream() == Stream.VIEWS && !r.isRaw() && i % 20 != 0) continue;
             byte[] line = r.json().getBytes(StandardCharsets.UTF_8);
             if (r.isRaw()) {
-                assertThatThrownBy(() -> parser.parse(r.stream(), line)).as(r.json())
+                assertThatThrownBy(() -> Json.read(RecordReader.recordType(r.stream()), line)).as(r.json())
                         .isInstanceOfSatisfying(InvalidRecordException.class,
                                 e -> rejected.merge(e.reason(), 1, Integer::sum));
                 continue;
             }
             try {
-                assertThat(withDefaultFormat(parser.parse(r.stream(), line))).as(r.json()).isEqualTo(r.record());
+                assertThat(withDefaultFormat(Json.read(RecordReader.recordType(r.stream()), line))).as(r.json()).isEqualTo(r.record());
                 parsed++;
             } catch (InvalidRecordException e) {
                 throw new AssertionError(e.getMessage() + ": " + r.json(), e);

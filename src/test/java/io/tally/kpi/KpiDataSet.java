@@ -14,7 +14,7 @@ import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -168,7 +168,7 @@ final class KpiDataSet {
         View written = new View(v.eventId, v.ts, v.userId, v.creatorId, v.contentId, v.contentType, v.contentFormat,
                 shown.toArray(new String[0]));
         if (n == 0 && rnd.nextBoolean()) written.productIds = null;
-        event("views", RecordWriter.toJson(written));
+        event("views", Json.write(written));
         if (v.contentFormat == null) v.contentFormat = "OTHER";
     }
 
@@ -177,7 +177,7 @@ final class KpiDataSet {
         Engagement e = new Engagement(id("g"), ts, user(), creatorOfContent(content), content, type(),
                 format(content), EngagementKind.values()[rnd.nextInt(3)]);
         engagements.add(e);
-        event("engagements", RecordWriter.toJson(e));
+        event("engagements", Json.write(e));
         if (e.contentFormat == null) e.contentFormat = "OTHER";
     }
 
@@ -188,7 +188,7 @@ final class KpiDataSet {
                 merchantOfProduct(product), format(content));
         clicks.add(c);
         touches.add(new String[] {c.userId, product});
-        event("clicks", RecordWriter.toJson(c));
+        event("clicks", Json.write(c));
         if (c.contentFormat == null) c.contentFormat = "OTHER";
     }
 
@@ -215,7 +215,7 @@ final class KpiDataSet {
         }
         Order o = new Order(id("o"), ts, user, merchant, lines);
         orders.add(o);
-        event("orders", RecordWriter.toJson(o));
+        event("orders", Json.write(o));
     }
 
     private void update(long ts) {
@@ -236,14 +236,14 @@ final class KpiDataSet {
             }
         }
         updates.add(u);
-        event("order-updates", RecordWriter.toJson(u));
+        event("order-updates", Json.write(u));
     }
 
     private void spend(long ts) {
         Spend s = new Spend(id("s"), ts, "m" + rnd.nextInt(MERCHANTS), creatorId(rnd.nextInt(CREATORS)),
                 rnd.nextInt(20_000), SpendKind.values()[rnd.nextInt(SpendKind.values().length)]);
         spend.add(s);
-        event("spend", RecordWriter.toJson(s));
+        event("spend", Json.write(s));
     }
 
     private void creatorVersion(long ts) {
@@ -260,13 +260,13 @@ final class KpiDataSet {
     private void creator(Creator c) {
         if (!versionKeys.add("creator|" + c.creatorId + "|" + c.ts)) return; // one version per ts
         creators.add(c);
-        line("creators", RecordWriter.toJson(c));
+        line("creators", Json.write(c));
     }
 
     private void product(Product p) {
         if (!versionKeys.add("product|" + p.productId + "|" + p.ts)) return;
         products.add(p);
-        line("products", RecordWriter.toJson(p));
+        line("products", Json.write(p));
     }
 
     private void rule(String id, long ts, String merchant, String product, String creator, String rate, String bonus) {
@@ -279,7 +279,7 @@ final class KpiDataSet {
         r.rate = new BigDecimal(rate);
         r.bonusRate = bonus == null ? null : new BigDecimal(bonus);
         rules.add(r);
-        line("commission-rules", RecordWriter.toJson(r));
+        line("commission-rules", Json.write(r));
     }
 
     /** An event line, sometimes written twice (an exact duplicate the pipeline drops). */

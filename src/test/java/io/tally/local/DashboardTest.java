@@ -3,7 +3,7 @@ package io.tally.local;
 import io.tally.alert.Alert;
 import io.tally.alert.AlertState;
 import io.tally.event.Stream;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.kpi.Kpi;
 import org.junit.jupiter.api.Test;
 
@@ -120,7 +120,7 @@ class DashboardTest {
         k.attributedOrders = 3;
         k.clicks = 12;
         k.conversionRate = 0.25;
-        return RecordWriter.toJson(k);
+        return Json.write(k);
     }
 
     private static String alert(String ruleId) {
@@ -137,7 +137,7 @@ class DashboardTest {
         a.windowStart = H17;
         a.windowEnd = H17 + HOUR;
         a.ts = H17 + HOUR;
-        return RecordWriter.toJson(a);
+        return Json.write(a);
     }
 
     private static String lineWith(String text, String needle) {

@@ -4,7 +4,7 @@ import io.tally.alert.Alert;
 import io.tally.alert.AlertState;
 import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.kpi.Kpi;
 import io.tally.testing.KafkaBroker;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -120,7 +120,7 @@ class LiveViewTest {
         k.windowEnd = H17 + Duration.ofHours(1).toMillis();
         k.gmvCents = gmvCents;
         k.orders = 1;
-        return new ProducerRecord<>(CONFIG.topic(Stream.KPIS), k.upsertKey(), RecordWriter.toJson(k));
+        return new ProducerRecord<>(CONFIG.topic(Stream.KPIS), k.upsertKey(), Json.write(k));
     }
 
     private static String alert() {
@@ -137,6 +137,6 @@ class LiveViewTest {
         a.windowStart = H17;
         a.windowEnd = H17 + Duration.ofHours(1).toMillis();
         a.ts = a.windowEnd;
-        return RecordWriter.toJson(a);
+        return Json.write(a);
     }
 }

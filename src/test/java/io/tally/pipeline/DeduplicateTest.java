@@ -41,7 +41,7 @@ class DeduplicateTest {
     private KeyedOneInputStreamOperatorTestHarness<Integer, Click, Click> clicks(OperatorSubtaskState snapshot)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Deduplicate<Click>(Stream.CLICKS, HOUR, c -> c.ts, c -> c.eventId)),
+                new KeyedProcessOperator<>(new Deduplicate<Click>(Stream.CLICKS, HOUR)),
                 (Click c) -> Deduplicate.bucketOf(c.eventId), Types.INT);
         harnesses.add(h);
         if (snapshot != null) h.initializeState(snapshot);
@@ -143,7 +143,7 @@ class DeduplicateTest {
     @Test
     void ordersAreDeduplicatedByOrderIdOverTheirOwnHorizon() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new Deduplicate<Order>(Stream.ORDERS, 72 * HOUR, o -> o.ts, o -> o.orderId),
+                new Deduplicate<Order>(Stream.ORDERS, 72 * HOUR),
                 (Order o) -> Deduplicate.bucketOf(o.orderId), Types.INT);
         harnesses.add(h);
         h.processElement(order("o1", T, line("l1", 10_00)), T);

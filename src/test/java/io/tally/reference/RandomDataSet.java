@@ -17,7 +17,7 @@ import io.tally.event.SpendKind;
 import io.tally.event.Stream;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.reference.ReferenceAttribution.Input;
 
 import java.io.IOException;
@@ -486,7 +486,7 @@ public final class RandomDataSet {
         for (int i = 0; i < records.size(); i++) {
             T r = records.get(i);
             long t = ts.applyAsLong(r);
-            arrivals.add(new Arrival(t + arrival.nextLong(MAX_DISORDER_MS), i, t, RecordWriter.toJson(r)));
+            arrivals.add(new Arrival(t + arrival.nextLong(MAX_DISORDER_MS), i, t, Json.write(r)));
         }
         arrivals.sort(Comparator.comparingLong(Arrival::key).thenComparingInt(Arrival::index));
         long maxTs = Long.MIN_VALUE;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.attribution.Attribution;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
-import io.tally.io.RecordWriter;
+import io.tally.io.Json;
 import io.tally.reference.ReferenceAttribution.Letter;
 import io.tally.reference.ReferenceAttribution.Result;
 
@@ -96,7 +96,7 @@ final class ReferenceComparison {
     /** Reference records as the maps of the JSON the pipeline would write for them. */
     static List<Map<String, Object>> toMaps(List<Attribution> records) {
         List<Map<String, Object>> maps = new ArrayList<>();
-        for (Attribution a : records) maps.add(parse(RecordWriter.toJson(a)));
+        for (Attribution a : records) maps.add(parse(Json.write(a)));
         return maps;
     }
 

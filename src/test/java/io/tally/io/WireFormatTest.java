@@ -1,5 +1,9 @@
 package io.tally.io;
 
+import io.tally.alert.AlertTopology;
+import io.tally.connect.RecordReader;
+import io.tally.event.Record;
+
 import io.tally.connect.RecordReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,9 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-class RecordParserTest {
+class WireFormatTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RecordParser PARSER = new RecordParser();
 
     // ---- valid records with only the required fields, one per input stream ----
 
@@ -144,13 +147,17 @@ class RecordParserTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    static Object read(Stream stream, byte[] json) throws InvalidRecordException {
+        return Json.read(RecordReader.recordType(stream), json);
+    }
+
     static Object parse(Stream stream, ObjectNode record) throws InvalidRecordException {
-        return PARSER.parse(stream, bytes(record.toString()));
+        return read(stream, bytes(record.toString()));
     }
 
     static InvalidRecordException rejected(Stream stream, String json) {
         try {
-            Object r = PARSER.parse(stream, bytes(json));
+            Object r = read(stream, bytes(json));
             return fail("accepted " + json.substring(0, Math.min(200, json.length())) + " as " + r);
         } catch (InvalidRecordException e) {
             return e;
@@ -184,7 +191,7 @@ class RecordParserTest {
     @ParameterizedTest
     @MethodSource("inputStreams")
     void minimalRecordOfEveryStreamParsesToItsType(Stream stream) throws Exception {
-        assertThat(parse(stream, minimal(stream))).isInstanceOf(RecordParser.recordType(stream));
+        assertThat(parse(stream, minimal(stream))).isInstanceOf(RecordReader.recordType(stream));
     }
 
     @ParameterizedTest
@@ -221,8 +228,8 @@ class RecordParserTest {
             assertThat(e.detail()).as(bad).startsWith("ts: must be an integer >= 0");
         }
         ObjectNode max = with(stream, r -> r.put("ts", Long.MAX_VALUE));
-        assertThat(RecordReader.eventTs(parse(stream, max))).isEqualTo(Long.MAX_VALUE);
-        assertThat(RecordReader.eventTs(parse(stream, with(stream, r -> r.put("ts", 0))))).isZero();
+        assertThat(((Record) parse(stream, max)).eventTime()).isEqualTo(Long.MAX_VALUE);
+        assertThat(((Record) parse(stream, with(stream, r -> r.put("ts", 0)))).eventTime()).isZero();
     }
 
     @ParameterizedTest
@@ -256,16 +263,16 @@ class RecordParserTest {
     @ParameterizedTest
     @MethodSource("inputStreams")
     void nullAndInvalidUtf8BytesAreMalformed(Stream stream) {
-        assertMalformed(() -> PARSER.parse(stream, null));
+        assertMalformed(() -> read(stream, null));
         byte[] utf8 = bytes("{\"eventId\":\"a?b\"}");
         utf8[13] = (byte) 0xff;
-        assertMalformed(() -> PARSER.parse(stream, utf8));
+        assertMalformed(() -> read(stream, utf8));
     }
 
     @ParameterizedTest
     @MethodSource("inputStreams")
     void whitespaceAroundTheObjectIsFine(Stream stream) throws Exception {
-        assertThat(PARSER.parse(stream, bytes("\n  " + minimal(stream) + " \r\n"))).isEqualTo(parse(stream, minimal(stream)));
+        assertThat(read(stream, bytes("\n  " + minimal(stream) + " \r\n"))).isEqualTo(parse(stream, minimal(stream)));
     }
 
     interface Parse {
@@ -339,7 +346,7 @@ class RecordParserTest {
             for (int i = 0; i < 100_000; i++) sb.append(",\"f").append(i).append("\":").append(i);
             sb.append('}');
             assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
-                    assertThat(PARSER.parseClick(bytes(sb.toString()))).isEqualTo(parse(Stream.CLICKS, minimal(Stream.CLICKS))));
+                    assertThat(Json.read(Click.class, bytes(sb.toString()))).isEqualTo(parse(Stream.CLICKS, minimal(Stream.CLICKS))));
         }
     }
 
@@ -351,22 +358,22 @@ class RecordParserTest {
             v.put("contentFormat", "TUTORIAL_2");
             v.putArray("productIds").add("p2").add("p1").add("p2").add("p3").add("p1");
         });
-        View v = PARSER.parseView(bytes(r.toString()));
+        View v = Json.read(View.class, bytes(r.toString()));
         assertThat(v).isEqualTo(new View("v1", 1000, "u1", "c1", "k1", ContentType.VIDEO, "TUTORIAL_2",
                 new String[] {"p2", "p1", "p3"}));
     }
 
     @Test
     void viewDefaults() throws Exception {
-        View v = PARSER.parseView(bytes(minimal(Stream.VIEWS).toString()));
+        View v = Json.read(View.class, bytes(minimal(Stream.VIEWS).toString()));
         assertThat(v.contentFormat).isEqualTo("OTHER");
         assertThat(v.productIds).isEmpty();
-        View explicitNulls = PARSER.parseView(bytes(with(Stream.VIEWS, x -> {
+        View explicitNulls = Json.read(View.class, bytes(with(Stream.VIEWS, x -> {
             x.putNull("contentFormat");
             x.putNull("productIds");
         }).toString()));
         assertThat(explicitNulls).isEqualTo(v);
-        assertThat(PARSER.parseView(bytes(with(Stream.VIEWS, x -> x.putArray("productIds")).toString())).productIds).isEmpty();
+        assertThat(Json.read(View.class, bytes(with(Stream.VIEWS, x -> x.putArray("productIds")).toString())).productIds).isEmpty();
     }
 
     @Test
@@ -381,7 +388,7 @@ class RecordParserTest {
                 "productIds[0]: longer than 128");
         assertInvalid(Stream.VIEWS, with(Stream.VIEWS, v -> {
             ArrayNode ids = v.putArray("productIds");
-            for (int i = 0; i <= RecordParser.MAX_PRODUCT_IDS; i++) ids.add("p" + i);
+            for (int i = 0; i <= View.MAX_PRODUCT_IDS; i++) ids.add("p" + i);
         }), "productIds: more than 1000 ids");
     }
 
@@ -409,7 +416,7 @@ class RecordParserTest {
     @Test
     void engagementKinds() throws Exception {
         for (EngagementKind k : EngagementKind.values()) {
-            Engagement e = PARSER.parseEngagement(bytes(with(Stream.ENGAGEMENTS, r -> r.put("kind", k.name())).toString()));
+            Engagement e = Json.read(Engagement.class, bytes(with(Stream.ENGAGEMENTS, r -> r.put("kind", k.name())).toString()));
             assertThat(e).isEqualTo(new Engagement("e1", 1000, "u1", "c1", "k1", ContentType.LIVE, "OTHER", k));
         }
         assertRejected(Stream.ENGAGEMENTS, with(Stream.ENGAGEMENTS, r -> r.put("kind", "VIEW")), INVALID_VALUE,
@@ -418,9 +425,9 @@ class RecordParserTest {
 
     @Test
     void clickWithEveryField() throws Exception {
-        Click c = PARSER.parseClick(bytes(with(Stream.CLICKS, r -> r.put("contentFormat", "REVIEW")).toString()));
+        Click c = Json.read(Click.class, bytes(with(Stream.CLICKS, r -> r.put("contentFormat", "REVIEW")).toString()));
         assertThat(c).isEqualTo(new Click("k1", 1000, "u1", "c1", "k1", ContentType.VIDEO, "p1", "m1", "REVIEW"));
-        assertThat(PARSER.parseClick(bytes(minimal(Stream.CLICKS).toString())).contentFormat).isEqualTo("OTHER");
+        assertThat(Json.read(Click.class, bytes(minimal(Stream.CLICKS).toString())).contentFormat).isEqualTo("OTHER");
     }
 
     // ---- orders ----
@@ -438,7 +445,7 @@ class RecordParserTest {
             ls.add(line("l2", "p2", 1, "0"));
             ls.add(line("l3", "p1", 3, "10").put("discount", new BigDecimal("30.00")));
         });
-        Order parsed = PARSER.parseOrder(bytes(o.toString()));
+        Order parsed = Json.read(Order.class, bytes(o.toString()));
         assertThat(parsed).isEqualTo(new Order("o1", 1000, "u1", "m1", new OrderLine[] {
                 new OrderLine("l1", "p1", 2, 999, 150),
                 new OrderLine("l2", "p2", 1, 0, 0),
@@ -449,7 +456,7 @@ class RecordParserTest {
 
     @Test
     void orderLineDefaultsDiscountToZero() throws Exception {
-        Order o = PARSER.parseOrder(bytes(order(ls -> ls.add(line("l1", "p1", 1, "5").putNull("discount"))).toString()));
+        Order o = Json.read(Order.class, bytes(order(ls -> ls.add(line("l1", "p1", 1, "5").putNull("discount"))).toString()));
         assertThat(o.lines[0].discountCents).isZero();
     }
 
@@ -459,7 +466,7 @@ class RecordParserTest {
         assertRejected(Stream.ORDERS, order(ls -> {
             for (int i = 0; i < 1001; i++) ls.add(line("l" + i, "p", 1, "1"));
         }), INVALID_VALUE, "lines: must have 1 to 1000 lines (got 1001)");
-        Order big = PARSER.parseOrder(bytes(order(ls -> {
+        Order big = Json.read(Order.class, bytes(order(ls -> {
             for (int i = 0; i < 1000; i++) ls.add(line("l" + i, "p", 1, "1"));
         }).toString()));
         assertThat(big.lines).hasSize(1000);
@@ -508,7 +515,7 @@ class RecordParserTest {
     void discountMustNotExceedQuantityTimesUnitPrice() throws Exception {
         assertRejected(Stream.ORDERS, order(ls -> ls.add(line("l1", "p1", 2, "5.00").put("discount", new BigDecimal("10.01")))),
                 INVALID_VALUE, "lines[0].discount: must not exceed quantity x unitPrice (10.01 > 2 x 5.00)");
-        Order o = PARSER.parseOrder(bytes(order(ls -> ls.add(line("l1", "p1", 2, "5.00")
+        Order o = Json.read(Order.class, bytes(order(ls -> ls.add(line("l1", "p1", 2, "5.00")
                 .put("discount", new BigDecimal("10.00")))).toString()));
         assertThat(o.lines[0].lineAmountCents()).isZero();
     }
@@ -533,7 +540,7 @@ class RecordParserTest {
             ls.add(line("l1", "p1", 1, maxWholeUnits + ".00"));
             ls.add(line("l2", "p1", 1, maxWholeUnits + ".00"));
         }), "lines: the order's total amount is too large");
-        Order max = PARSER.parseOrder(bytes(order(ls -> ls.add(line("l1", "p1", 1, "92233720368547758.07"))).toString()));
+        Order max = Json.read(Order.class, bytes(order(ls -> ls.add(line("l1", "p1", 1, "92233720368547758.07"))).toString()));
         assertThat(max.lines[0].unitPriceCents).isEqualTo(Long.MAX_VALUE);
     }
 
@@ -541,14 +548,14 @@ class RecordParserTest {
 
     @Test
     void orderUpdates() throws Exception {
-        assertThat(PARSER.parseOrderUpdate(bytes(minimal(Stream.ORDER_UPDATES).toString())))
+        assertThat(Json.read(OrderUpdate.class, bytes(minimal(Stream.ORDER_UPDATES).toString())))
                 .isEqualTo(new OrderUpdate("x1", 1000, "o1", "l1", UpdateKind.CANCEL, null));
         ObjectNode refund = with(Stream.ORDER_UPDATES, r -> r.put("kind", "REFUND"));
-        assertThat(PARSER.parseOrderUpdate(bytes(refund.toString())).amountCents).isNull();
-        assertThat(PARSER.parseOrderUpdate(bytes(refund.put("amount", new BigDecimal("0.01")).toString())).amountCents)
+        assertThat(Json.read(OrderUpdate.class, bytes(refund.toString())).amountCents).isNull();
+        assertThat(Json.read(OrderUpdate.class, bytes(refund.put("amount", new BigDecimal("0.01")).toString())).amountCents)
                 .isEqualTo(1L);
-        assertThat(PARSER.parseOrderUpdate(bytes(refund.put("amount", 12).toString())).amountCents).isEqualTo(1200L);
-        assertThat(PARSER.parseOrderUpdate(bytes(with(Stream.ORDER_UPDATES, r -> r.putNull("amount")).toString())).amountCents)
+        assertThat(Json.read(OrderUpdate.class, bytes(refund.put("amount", 12).toString())).amountCents).isEqualTo(1200L);
+        assertThat(Json.read(OrderUpdate.class, bytes(with(Stream.ORDER_UPDATES, r -> r.putNull("amount")).toString())).amountCents)
                 .isNull();
     }
 
@@ -574,13 +581,13 @@ class RecordParserTest {
             x.put("productId", "p1").put("creatorId", "c1").put("validUntil", 5000).put("deleted", false);
             x.put("rate", new BigDecimal("0.125")).put("bonusRate", new BigDecimal("0.05"));
         });
-        assertThat(PARSER.parseCommissionRule(bytes(r.toString()))).isEqualTo(new CommissionRule("r1", 1000, "m1", "p1",
+        assertThat(Json.read(CommissionRule.class, bytes(r.toString()))).isEqualTo(new CommissionRule("r1", 1000, "m1", "p1",
                 "c1", new BigDecimal("0.125"), new BigDecimal("0.05"), 5000L, false));
     }
 
     @Test
     void commissionRuleDefaults() throws Exception {
-        CommissionRule r = PARSER.parseCommissionRule(bytes(minimal(Stream.COMMISSION_RULES).toString()));
+        CommissionRule r = Json.read(CommissionRule.class, bytes(minimal(Stream.COMMISSION_RULES).toString()));
         assertThat(r.bonusRate).isEqualByComparingTo("0");
         assertThat(r.effectiveRate()).isEqualByComparingTo("0.1");
         assertThat(r.productId).isNull();
@@ -592,7 +599,7 @@ class RecordParserTest {
     @Test
     void ratesAreExactNumbersIn0To1() throws Exception {
         for (String ok : List.of("0", "1", "0.0", "1.0", "0.3333333333333333", "1e-2")) {
-            CommissionRule r = PARSER.parseCommissionRule(bytes(minimal(Stream.COMMISSION_RULES).toString()
+            CommissionRule r = Json.read(CommissionRule.class, bytes(minimal(Stream.COMMISSION_RULES).toString()
                     .replace("\"rate\":0.1", "\"rate\":" + ok)));
             assertThat(r.rate).as(ok).isEqualByComparingTo(new BigDecimal(ok));
         }
@@ -613,7 +620,7 @@ class RecordParserTest {
         ObjectNode noRate = with(Stream.COMMISSION_RULES, r -> r.remove("rate"));
         assertRejected(Stream.COMMISSION_RULES, noRate, MISSING_FIELD, "rate: missing");
         assertRejected(Stream.COMMISSION_RULES, noRate.deepCopy().put("deleted", false), MISSING_FIELD, "rate: missing");
-        CommissionRule deleted = PARSER.parseCommissionRule(bytes(noRate.deepCopy().put("deleted", true).toString()));
+        CommissionRule deleted = Json.read(CommissionRule.class, bytes(noRate.deepCopy().put("deleted", true).toString()));
         assertThat(deleted).isEqualTo(new CommissionRule("r1", 1000, "m1", null, null, null, BigDecimal.ZERO, null, true));
         // A rate given with a deletion is still checked.
         assertInvalid(Stream.COMMISSION_RULES, noRate.deepCopy().put("deleted", true).put("rate", 3), "rate: must be a number in [0, 1]");
@@ -638,8 +645,8 @@ class RecordParserTest {
         ObjectNode p = with(Stream.PRODUCTS, x -> {
             x.put("category", "beauty").put("price", new BigDecimal("19.90")).put("unitCost", new BigDecimal("7.5")).put("stock", 0);
         });
-        assertThat(PARSER.parseProduct(bytes(p.toString()))).isEqualTo(new Product("p1", 1000, "m1", "beauty", 1990L, 750L, 0L));
-        assertThat(PARSER.parseProduct(bytes(minimal(Stream.PRODUCTS).toString())))
+        assertThat(Json.read(Product.class, bytes(p.toString()))).isEqualTo(new Product("p1", 1000, "m1", "beauty", 1990L, 750L, 0L));
+        assertThat(Json.read(Product.class, bytes(minimal(Stream.PRODUCTS).toString())))
                 .isEqualTo(new Product("p1", 1000, "m1", null, null, null, null));
     }
 
@@ -656,8 +663,8 @@ class RecordParserTest {
     @Test
     void creatorWithEveryFieldAndWithout() throws Exception {
         ObjectNode c = with(Stream.CREATORS, x -> x.put("userId", "u9").put("niche", "fitness"));
-        assertThat(PARSER.parseCreator(bytes(c.toString()))).isEqualTo(new Creator("c1", 1000, 5000, "u9", "fitness"));
-        assertThat(PARSER.parseCreator(bytes(minimal(Stream.CREATORS).toString())))
+        assertThat(Json.read(Creator.class, bytes(c.toString()))).isEqualTo(new Creator("c1", 1000, 5000, "u9", "fitness"));
+        assertThat(Json.read(Creator.class, bytes(minimal(Stream.CREATORS).toString())))
                 .isEqualTo(new Creator("c1", 1000, 5000, null, null));
         assertInvalid(Stream.CREATORS, with(Stream.CREATORS, x -> x.put("followers", -1)), "followers: must be an integer >= 0");
         assertInvalid(Stream.CREATORS, with(Stream.CREATORS, x -> x.put("followers", "5k")), "followers: must be an integer >= 0");
@@ -667,10 +674,10 @@ class RecordParserTest {
     @Test
     void spend() throws Exception {
         for (SpendKind k : SpendKind.values()) {
-            assertThat(PARSER.parseSpend(bytes(with(Stream.SPEND, x -> x.put("kind", k.name())).toString())))
+            assertThat(Json.read(Spend.class, bytes(with(Stream.SPEND, x -> x.put("kind", k.name())).toString())))
                     .isEqualTo(new Spend("s1", 1000, "m1", "c1", 25000, k));
         }
-        assertThat(PARSER.parseSpend(bytes(with(Stream.SPEND, x -> x.put("amount", 0)).toString())).amountCents).isZero();
+        assertThat(Json.read(Spend.class, bytes(with(Stream.SPEND, x -> x.put("amount", 0)).toString())).amountCents).isZero();
         assertRejected(Stream.SPEND, with(Stream.SPEND, x -> x.put("amount", -0.5)), INVALID_VALUE, "amount: must be >= 0 (got -0.5)");
         assertRejected(Stream.SPEND, with(Stream.SPEND, x -> x.put("amount", new BigDecimal("1.005"))), INVALID_VALUE,
                 "amount: must have at most 2 decimals (got 1.005)");
@@ -683,7 +690,7 @@ class RecordParserTest {
         // 0.1 + 0.2 style amounts and trailing zeros: exact cents, never binary floating point.
         for (Map.Entry<String, Long> e : Map.of("0.29", 29L, "1.10", 110L, "1.100", 110L, "1e2", 10000L, "12", 1200L,
                 "0.07", 7L, "19.99", 1999L).entrySet()) {
-            Spend s = PARSER.parseSpend(bytes(minimal(Stream.SPEND).toString().replace("250.00", e.getKey())));
+            Spend s = Json.read(Spend.class, bytes(minimal(Stream.SPEND).toString().replace("250.00", e.getKey())));
             assertThat(s.amountCents).as(e.getKey()).isEqualTo(e.getValue());
         }
     }
@@ -692,7 +699,7 @@ class RecordParserTest {
 
     @Test
     void alertRuleNumberThresholdWithDefaults() throws Exception {
-        AlertRule r = PARSER.parseAlertRule(bytes(minimal(Stream.ALERT_RULES).toString()));
+        AlertRule r = Json.read(AlertRule.class, bytes(minimal(Stream.ALERT_RULES).toString()));
         AlertRule expected = new AlertRule();
         expected.ruleId = "a1";
         expected.ts = 1000;
@@ -714,7 +721,7 @@ class RecordParserTest {
             x.putObject("minSample").put("metric", "attributedOrders").put("value", 5);
             x.put("forWindows", 3).put("early", true).put("enabled", true).put("window", 60_000).put("op", "<=");
         });
-        AlertRule r = PARSER.parseAlertRule(bytes(j.toString()));
+        AlertRule r = Json.read(AlertRule.class, bytes(j.toString()));
         assertThat(r.thresholdMetric).isEqualTo("marginPerOrder");
         assertThat(r.thresholdValue).isNull();
         assertThat(r.baselineWindows).isNull();
@@ -730,7 +737,7 @@ class RecordParserTest {
     void alertRuleBaselineThreshold() throws Exception {
         ObjectNode j = with(Stream.ALERT_RULES, x -> x.putObject("threshold").putObject("baseline")
                 .put("windows", 24).put("factor", new BigDecimal("1.5")));
-        AlertRule r = PARSER.parseAlertRule(bytes(j.toString()));
+        AlertRule r = Json.read(AlertRule.class, bytes(j.toString()));
         assertThat(r.baselineWindows).isEqualTo(24);
         assertThat(r.baselineFactor).isEqualTo(1.5);
         assertThat(r.thresholdValue).isNull();
@@ -786,7 +793,7 @@ class RecordParserTest {
     @Test
     void everyKpiMetricIsAValidAlertMetric() throws Exception {
         for (String m : Metrics.NAMES) {
-            assertThat(PARSER.parseAlertRule(bytes(with(Stream.ALERT_RULES, x -> x.put("metric", m)).toString())).metric)
+            assertThat(Json.read(AlertRule.class, bytes(with(Stream.ALERT_RULES, x -> x.put("metric", m)).toString())).metric)
                     .isEqualTo(m);
         }
         assertThat(Metrics.NAMES).hasSize(26).contains("netGmv", "gmvShare", "stock");
@@ -794,13 +801,13 @@ class RecordParserTest {
 
     @Test
     void disabledAlertRuleNeedsOnlyRuleIdAndTs() throws Exception {
-        AlertRule r = PARSER.parseAlertRule(bytes("{\"ruleId\":\"a1\",\"ts\":5,\"enabled\":false}"));
+        AlertRule r = Json.read(AlertRule.class, bytes("{\"ruleId\":\"a1\",\"ts\":5,\"enabled\":false}"));
         assertThat(r.enabled).isFalse();
         assertThat(r.ruleId).isEqualTo("a1");
         assertThat(r.ts).isEqualTo(5);
         assertThat(r.dimension).isNull();
         // Whatever else a disabling version carries is ignored, even when it would be invalid.
-        AlertRule junk = PARSER.parseAlertRule(bytes("{\"ruleId\":\"a1\",\"ts\":5,\"enabled\":false,\"op\":\"==\"}"));
+        AlertRule junk = Json.read(AlertRule.class, bytes("{\"ruleId\":\"a1\",\"ts\":5,\"enabled\":false,\"op\":\"==\"}"));
         assertThat(junk).isEqualTo(r);
         assertRejected(Stream.ALERT_RULES, obj("ts", 5, "enabled", false), MISSING_FIELD, "ruleId: missing");
         assertRejected(Stream.ALERT_RULES, obj("ruleId", "a1", "enabled", false), MISSING_FIELD, "ts: missing");
@@ -818,7 +825,7 @@ class RecordParserTest {
         m.put("threshold", Map.of("metric", "marginPerOrder"));
         m.put("minSample", Map.of("metric", "attributedOrders", "value", 5));
         m.put("forWindows", 2);
-        AlertRule r = PARSER.alertRuleFromMap(m);
+        AlertRule r = AlertTopology.configuredRule(m);
         assertThat(r.ts).isZero();
         assertThat(r.windowMs).isEqualTo(3_600_000L);
         assertThat(r.thresholdMetric).isEqualTo("marginPerOrder");
@@ -826,11 +833,11 @@ class RecordParserTest {
         assertThat(r.forWindows).isEqualTo(2);
 
         m.put("threshold", Map.of("baseline", Map.of("windows", 24, "factor", 2.5)));
-        assertThat(PARSER.alertRuleFromMap(m).baselineFactor).isEqualTo(2.5);
+        assertThat(AlertTopology.configuredRule(m).baselineFactor).isEqualTo(2.5);
         m.put("threshold", 0.25);
-        assertThat(PARSER.alertRuleFromMap(m).thresholdValue).isEqualTo(0.25);
+        assertThat(AlertTopology.configuredRule(m).thresholdValue).isEqualTo(0.25);
         m.put("ts", 7L);
-        assertThat(PARSER.alertRuleFromMap(m).ts).isEqualTo(7);
+        assertThat(AlertTopology.configuredRule(m).ts).isEqualTo(7);
 
         m.put("op", "!=");
         InvalidRecordException e = rejectedMap(m);
@@ -843,7 +850,7 @@ class RecordParserTest {
 
     private static InvalidRecordException rejectedMap(Map<String, Object> m) {
         try {
-            return fail("accepted " + PARSER.alertRuleFromMap(m));
+            return fail("accepted " + AlertTopology.configuredRule(m));
         } catch (InvalidRecordException e) {
             return e;
         }
@@ -867,7 +874,7 @@ class RecordParserTest {
         for (Stream s : outputs) {
             List<Throwable> thrown = new ArrayList<>();
             try {
-                PARSER.parse(s, bytes("{}"));
+                read(s, bytes("{}"));
             } catch (IllegalArgumentException | InvalidRecordException e) {
                 thrown.add(e);
             }
