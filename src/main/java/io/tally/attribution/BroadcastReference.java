@@ -31,11 +31,10 @@ final class BroadcastReference implements LineAttributor.Reference {
     private Map<String, Set<String>> rulesByMerchant;
 
     /** Reads the broadcast state of the call that {@code ctx} belongs to from now on. */
-    BroadcastReference readFrom(BaseBroadcastProcessFunction.ReadOnlyContext ctx) {
+    void readFrom(BaseBroadcastProcessFunction.ReadOnlyContext ctx) {
         rules = ctx.getBroadcastState(AttributeOrderLines.RULES);
         products = ctx.getBroadcastState(AttributeOrderLines.PRODUCTS);
         creators = ctx.getBroadcastState(AttributeOrderLines.CREATORS);
-        return this;
     }
 
     /** Keeps the index up to date with a rule version just written to the broadcast state. */
