@@ -5,52 +5,48 @@ import io.tally.config.TallyConfig.AttributionSettings;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
-import io.tally.event.Money;
 import io.tally.event.Order;
-import io.tally.event.OrderLine;
 import io.tally.event.Product;
-import io.tally.event.Stream;
-import io.tally.event.Tier;
 import io.tally.event.View;
 import io.tally.io.DeadLetterReason;
 import io.tally.core.DeadLetters;
+import io.tally.core.TallyMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.flink.api.common.functions.OpenContext;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Attributes every order line to the creator and content that earned it (CONTRACT section 3), in one keyed pass per
- * user: the user's clicks, views and orders meet here, keyed by userId. An order at T is attributed once the
- * watermark passes T, so every click and view at or before T that is not late has arrived; commission rules, products
- * and creators are broadcast to every task and read as of T.
+ * Attributes every order line to the creator and content that earned it (CONTRACT section 3): the user's clicks,
+ * views and orders meet here, keyed by userId. An order at T is attributed once the watermark passes T, so every click
+ * and view at or before T that is not late has arrived; commission rules, products and creators are broadcast to every
+ * task and read as of T. What a line earns is {@link LineAttributor}'s decision; this function keeps the state, the
+ * timers and the outputs.
  *
  * <p>State per user: its clicks and views, each appended to a list as it comes (on RocksDB a blind merge: a touch
- * costs one write and no read); the last order per merchant; orders waiting for the watermark (a timer per order).
- * Touches and last orders are read only when an order is attributed or a prune timer fires: every touch and order
- * has one at the whole hour after its expiry (click window, view window, customer horizon), shared by what expires in
- * the same hour, which rewrites what remains ({@link UserHistory#prune}) and clears the state when nothing does.
+ * costs one write and no read); the last order per merchant; orders waiting for the watermark, each removed when its
+ * timer at T fires. Touches and last orders are read only when an order is attributed or a prune timer fires: every
+ * touch and order has one at the whole hour after its expiry (click window, view window, customer horizon), shared by
+ * what expires in the same hour, which rewrites what remains ({@link UserHistory#prune}) and clears the state when
+ * nothing does. The broadcast state keeps, per rule, product and creator, the versions a lookup after the watermark
+ * can still reach ({@link AsOf#insert}).
  */
 public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, UserActivity, ReferenceData, Attribution> {
     private static final long serialVersionUID = 1L;
@@ -67,17 +63,15 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
 
     private static final Comparator<Order> BY_ORDER_ID = Comparator.comparing(o -> o.orderId);
 
-    private final AttributionSettings settings;
     /** Granularity of the timers that drop expired touches and customers ({@link #pruneAt}). */
     static final long PRUNE_GRANULARITY_MS = 3_600_000;
     /** How many users' view prune timers a task remembers (a few MB). */
     private static final int RECENT_USERS = 65_536;
 
+    private final AttributionSettings settings;
     private final long clickWindowMs;
     private final long viewWindowMs;
-    private final long halfLifeMs;
     private final long customerHorizonMs;
-    private final List<Model> shadowModels;
 
     /** The user's clicks, appended as they come (any order). */
     private transient ListState<TouchPoint> clicks;
@@ -90,8 +84,9 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
     /** The view prune timer last registered per recent user: spares the timer write of every other view. */
     private transient Map<String, Long> viewPruneTimers;
 
-    /** ruleIds by merchant, derived from the broadcast rules; rebuilt after a restore. */
-    private transient Map<String, Set<String>> rulesByMerchant;
+    private transient BroadcastReference reference;
+    private transient LineAttributor attributor;
+    private transient Emitter emitter;
 
     private transient Map<Touch, Counter> linesByTouch;
     private transient Counter commissionCents;
@@ -100,9 +95,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         this.settings = settings;
         this.clickWindowMs = settings.clickWindow.toMillis();
         this.viewWindowMs = settings.viewWindow.toMillis();
-        this.halfLifeMs = settings.halfLife.toMillis();
         this.customerHorizonMs = settings.customerHorizon.toMillis();
-        this.shadowModels = settings.effectiveShadowModels();
     }
 
     @Override
@@ -114,14 +107,16 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         viewPruneTimers = new RecentlyUsed<>(RECENT_USERS);
         pendingOrders = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending-orders", Types.LONG, Types.LIST(TypeInformation.of(Order.class))));
+        reference = new BroadcastReference();
+        attributor = new LineAttributor(settings, reference);
+        emitter = new Emitter();
         linesByTouch = new HashMap<>();
-        org.apache.flink.metrics.MetricGroup tally = io.tally.core.TallyMetrics.group(getRuntimeContext().getMetricGroup());
+        MetricGroup tally = TallyMetrics.group(getRuntimeContext().getMetricGroup());
         for (Touch t : Touch.values()) {
             // touch NONE: organic lines
-            linesByTouch.put(t, tally.addGroup(io.tally.core.TallyMetrics.TOUCH, t.name())
-                    .counter(io.tally.core.TallyMetrics.ORDER_LINES));
+            linesByTouch.put(t, tally.addGroup(TallyMetrics.TOUCH, t.name()).counter(TallyMetrics.ORDER_LINES));
         }
-        commissionCents = tally.counter(io.tally.core.TallyMetrics.COMMISSION_CENTS);
+        commissionCents = tally.counter(TallyMetrics.COMMISSION_CENTS);
     }
 
     // ---- reference data: new versions of rules, products and creators ----
@@ -133,9 +128,7 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
             CommissionRule r = data.rule;
             BroadcastState<String, List<CommissionRule>> state = ctx.getBroadcastState(RULES);
             state.put(r.ruleId, AsOf.insert(state.get(r.ruleId), r, v -> v.ts, watermark));
-            if (rulesByMerchant != null) {
-                rulesByMerchant.computeIfAbsent(r.merchantId, m -> new LinkedHashSet<>()).add(r.ruleId);
-            }
+            reference.ruleAdded(r);
         } else if (data.product != null) {
             Product p = data.product;
             BroadcastState<String, List<Product>> state = ctx.getBroadcastState(PRODUCTS);
@@ -158,24 +151,31 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
                     "ts " + ts + " is not after the watermark " + watermark, activity.record()));
             return;
         }
-        if (activity.click != null) {
-            clicks.add(TouchPoint.of(activity.click)); // an append, not a read and a write
-            ctx.timerService().registerEventTimeTimer(pruneAt(ts + clickWindowMs));
-        } else if (activity.view != null) {
-            if (activity.view.productIds.length == 0) return; // nothing it could be credited for
-            views.add(TouchPoint.of(activity.view));
-            long at = pruneAt(ts + viewWindowMs);
-            // A user's views of one hour share a prune timer: register it once, not per view.
-            Long registered = viewPruneTimers.put(ctx.getCurrentKey(), at);
-            if (registered == null || registered != at) ctx.timerService().registerEventTimeTimer(at);
-        } else {
-            Order o = activity.order;
-            List<Order> atTs = pendingOrders.get(o.ts);
-            List<Order> updated = atTs == null ? new ArrayList<>(1) : new ArrayList<>(atTs);
-            updated.add(o);
-            pendingOrders.put(o.ts, updated);
-            ctx.timerService().registerEventTimeTimer(o.ts);
-        }
+        if (activity.click != null) addClick(activity.click, ctx);
+        else if (activity.view != null) addView(activity.view, ctx);
+        else addOrder(activity.order, ctx);
+    }
+
+    private void addClick(Click click, ReadOnlyContext ctx) throws Exception {
+        clicks.add(TouchPoint.of(click)); // an append, not a read and a write
+        ctx.timerService().registerEventTimeTimer(pruneAt(click.ts + clickWindowMs));
+    }
+
+    private void addView(View view, ReadOnlyContext ctx) throws Exception {
+        if (view.productIds.length == 0) return; // nothing it could be credited for
+        views.add(TouchPoint.of(view));
+        long at = pruneAt(view.ts + viewWindowMs);
+        // A user's views of one hour share a prune timer: register it once, not per view.
+        Long registered = viewPruneTimers.put(ctx.getCurrentKey(), at);
+        if (registered == null || registered != at) ctx.timerService().registerEventTimeTimer(at);
+    }
+
+    private void addOrder(Order o, ReadOnlyContext ctx) throws Exception {
+        List<Order> atTs = pendingOrders.get(o.ts);
+        List<Order> updated = atTs == null ? new ArrayList<>(1) : new ArrayList<>(atTs);
+        updated.add(o);
+        pendingOrders.put(o.ts, updated);
+        ctx.timerService().registerEventTimeTimer(o.ts);
     }
 
     /** Attributes the orders at {@code time}, if any, then prunes: each touch and order has a timer at its expiry. */
@@ -186,14 +186,27 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         List<Order> orders = pendingOrders.get(time);
         if (orders != null) {
             pendingOrders.remove(time);
-            List<Order> sorted = new ArrayList<>(orders);
-            sorted.sort(BY_ORDER_ID); // same ts: the smaller orderId is the earlier order (newCustomer)
-            for (Order order : sorted) {
-                attribute(order, h, ctx, out);
-            }
+            attribute(orders, h, ctx, out);
         }
         // Every later order has ts > time: drop what no such order can use.
         h.prune(time, clickWindowMs, viewWindowMs, customerHorizonMs);
+        writeBack(h);
+    }
+
+    /** Attributes the user's orders of one ts; each order's customer history expires a horizon after it. */
+    private void attribute(List<Order> orders, UserHistory h, OnTimerContext ctx, Collector<Attribution> out) {
+        List<Order> sorted = new ArrayList<>(orders);
+        sorted.sort(BY_ORDER_ID); // same ts: the smaller orderId is the earlier order (newCustomer)
+        reference.readFrom(ctx);
+        emitter.to(out, ctx);
+        for (Order order : sorted) {
+            attributor.attribute(order, h, emitter);
+            ctx.timerService().registerEventTimeTimer(pruneAt(order.ts + customerHorizonMs));
+        }
+    }
+
+    /** Writes back the parts of the user's history that changed. */
+    private void writeBack(UserHistory h) throws Exception {
         if (h.clicksChanged()) replace(clicks, h.clicks());
         if (h.viewsChanged()) replace(views, h.views());
         if (h.ordersChanged()) {
@@ -217,134 +230,26 @@ public class AttributeOrderLines extends KeyedBroadcastProcessFunction<String, U
         return rest == 0 ? expiry : expiry - rest + PRUNE_GRANULARITY_MS;
     }
 
-    // ---- attribution of one order ----
+    /** Primary records to the main output (and the metrics), shadow records to {@link #SHADOW}. */
+    private final class Emitter implements LineAttributor.Output {
+        private Collector<Attribution> out;
+        private ReadOnlyContext ctx;
 
-    private void attribute(Order order, UserHistory h, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
-        long t = order.ts;
-        boolean newCustomer = h.recordOrder(order.merchantId, t, customerHorizonMs);
-        ctx.timerService().registerEventTimeTimer(pruneAt(t + customerHorizonMs));
+        void to(Collector<Attribution> out, ReadOnlyContext ctx) {
+            this.out = out;
+            this.ctx = ctx;
+        }
 
-        ReadOnlyBroadcastState<String, List<CommissionRule>> rules = ctx.getBroadcastState(RULES);
-        ReadOnlyBroadcastState<String, List<Product>> products = ctx.getBroadcastState(PRODUCTS);
-        ReadOnlyBroadcastState<String, List<Creator>> creators = ctx.getBroadcastState(CREATORS);
-        for (OrderLine line : order.lines) {
-            LineContext lc = new LineContext(order, line, newCustomer,
-                    AsOf.find(products.get(line.productId), p -> p.ts, t));
-            List<TouchPoint> candidates = h.clicks(line.productId, t - clickWindowMs, t);
-            if (!candidates.isEmpty()) {
-                emit(lc, settings.primaryModel, Touch.CLICK,
-                        AttributionModels.credit(settings.primaryModel, candidates, t, halfLifeMs), rules, creators, ctx, out);
-                for (Model shadow : shadowModels) {
-                    emit(lc, shadow, Touch.CLICK, AttributionModels.credit(shadow, candidates, t, halfLifeMs),
-                            rules, creators, ctx, out);
-                }
-                continue;
-            }
-            TouchPoint seen = h.lastView(line.productId, t - viewWindowMs, t);
-            Touch touch = seen == null ? Touch.NONE : Touch.VIEW;
-            List<Credit> credits = List.of(new Credit(seen, BigDecimal.ONE));
-            emit(lc, settings.primaryModel, touch, credits, rules, creators, ctx, out);
-            for (Model shadow : shadowModels) {
-                emit(lc, shadow, touch, credits, rules, creators, ctx, out);
-            }
+        @Override
+        public void primary(Attribution a) {
+            out.collect(a);
+            linesByTouch.get(a.touch).inc();
+            commissionCents.inc(a.commissionCents);
+        }
+
+        @Override
+        public void shadow(Attribution a) {
+            ctx.output(SHADOW, a);
         }
     }
-
-    /** What every record of one line shares. */
-    private static final class LineContext {
-        final Order order;
-        final OrderLine line;
-        final long lineAmountCents;
-        final boolean newCustomer;
-        final Product product;
-
-        LineContext(Order order, OrderLine line, boolean newCustomer, Product product) {
-            this.order = order;
-            this.line = line;
-            this.lineAmountCents = line.lineAmountCents();
-            this.newCustomer = newCustomer;
-            this.product = product;
-        }
-    }
-
-    private void emit(LineContext lc, Model model, Touch touch, List<Credit> credits,
-                      ReadOnlyBroadcastState<String, List<CommissionRule>> rules,
-                      ReadOnlyBroadcastState<String, List<Creator>> creators,
-                      ReadOnlyContext ctx, Collector<Attribution> out) throws Exception {
-        boolean primary = model == settings.primaryModel;
-        for (Credit credit : credits) {
-            Attribution a = record(lc, model, touch, credit, rules, creators);
-            if (primary) {
-                out.collect(a);
-                linesByTouch.get(touch).inc();
-                commissionCents.inc(a.commissionCents);
-            } else {
-                ctx.output(SHADOW, a);
-            }
-        }
-    }
-
-    private Attribution record(LineContext lc, Model model, Touch touch, Credit credit,
-                               ReadOnlyBroadcastState<String, List<CommissionRule>> rules,
-                               ReadOnlyBroadcastState<String, List<Creator>> creators) throws Exception {
-        Order order = lc.order;
-        OrderLine line = lc.line;
-        long t = order.ts;
-        Attribution a = new Attribution();
-        a.orderId = order.orderId;
-        a.lineId = line.lineId;
-        a.ts = t;
-        a.userId = order.userId;
-        a.merchantId = order.merchantId;
-        a.productId = line.productId;
-        a.quantity = line.quantity;
-        a.lineAmountCents = lc.lineAmountCents;
-        a.model = model;
-        a.touch = touch;
-        a.weight = credit.weight.doubleValue();
-        a.amountCents = Money.times(lc.lineAmountCents, credit.weight);
-        a.newCustomer = lc.newCustomer;
-        if (lc.product != null && lc.product.unitCostCents != null) {
-            long cost = Math.multiplyExact(line.quantity, lc.product.unitCostCents);
-            a.marginCents = Money.times(lc.lineAmountCents - cost, credit.weight);
-        }
-        if (touch == Touch.NONE) {
-            return a; // organic: creator fields and rate null, commission 0
-        }
-        TouchPoint tp = credit.touch;
-        a.touchEventId = tp.eventId;
-        a.touchTs = tp.ts;
-        a.creatorId = tp.creatorId;
-        a.contentId = tp.contentId;
-        a.contentFormat = tp.contentFormat;
-        Creator creator = AsOf.find(creators.get(tp.creatorId), c -> c.ts, t);
-        a.tier = Tier.of(creator).name();
-        a.selfPurchase = creator != null && creator.userId != null && creator.userId.equals(order.userId);
-        CommissionRule rule = CommissionRules.select(rulesOf(order.merchantId, rules), order.merchantId,
-                line.productId, tp.creatorId, t);
-        a.commissionRate = rule == null ? BigDecimal.ZERO : rule.effectiveRate();
-        boolean unpaid = a.selfPurchase || (touch == Touch.VIEW && !settings.payViewThrough);
-        a.commissionCents = unpaid ? 0 : Money.times(lc.lineAmountCents, credit.weight, a.commissionRate);
-        return a;
-    }
-
-    private List<List<CommissionRule>> rulesOf(String merchantId,
-                                               ReadOnlyBroadcastState<String, List<CommissionRule>> rules) throws Exception {
-        if (rulesByMerchant == null) {
-            rulesByMerchant = new HashMap<>();
-            for (Map.Entry<String, List<CommissionRule>> e : rules.immutableEntries()) {
-                for (CommissionRule version : e.getValue()) {
-                    rulesByMerchant.computeIfAbsent(version.merchantId, m -> new LinkedHashSet<>()).add(e.getKey());
-                }
-            }
-        }
-        Set<String> ids = rulesByMerchant.getOrDefault(merchantId, Set.of());
-        List<List<CommissionRule>> result = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            List<CommissionRule> versions = rules.get(id);
-            if (versions != null) result.add(versions);
-        }
-        return result;
-    }
-
 }

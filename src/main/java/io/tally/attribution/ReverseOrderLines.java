@@ -1,10 +1,8 @@
 package io.tally.attribution;
 
 import io.tally.config.TallyConfig.AttributionSettings;
-import io.tally.event.Money;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Stream;
-import io.tally.event.UpdateKind;
 import io.tally.io.DeadLetterReason;
 import io.tally.core.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,9 +15,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -27,7 +23,12 @@ import java.util.List;
  * Reverses attributed order lines on cancels and refunds (CONTRACT section 3.10), keyed by orderId. It keeps every
  * attribution record of an order until the settlement window ends, and processes each update once the watermark
  * passes the update's ts, so an update that arrives before its order (within the watermark bound) waits for it and
- * updates of one line apply in (ts, eventId) order.
+ * updates of one line apply in (ts, eventId) order. What an update reverses is {@link Reversals}' decision; this
+ * function keeps the state, the timers and the outputs.
+ *
+ * <p>State per order: the lines' ledgers, cleared by a timer at the order's ts + settlement window; the order's ts,
+ * cleared by a timer at ts + order memory (until then a late update is AFTER_SETTLEMENT, after it UNKNOWN_ORDER);
+ * updates waiting for the watermark, each removed when its timer at the update's ts fires.
  *
  * <p>Reversals of the primary model go to the main output, those of shadow models to {@link
  * AttributeOrderLines#SHADOW}; unusable updates to dead letters (UNKNOWN_ORDER, AFTER_SETTLEMENT, ALREADY_REVERSED).
@@ -47,6 +48,8 @@ public class ReverseOrderLines extends KeyedCoProcessFunction<String, Attributio
     /** Updates waiting for the watermark, by ts. */
     private transient MapState<Long, List<OrderUpdate>> pendingUpdates;
 
+    private transient Reversals reversals;
+
     public ReverseOrderLines(AttributionSettings settings) {
         this.primaryModel = settings.primaryModel;
         this.settlementMs = settings.settlementWindow.toMillis();
@@ -60,6 +63,7 @@ public class ReverseOrderLines extends KeyedCoProcessFunction<String, Attributio
                 "lines", Types.STRING, TypeInformation.of(LineLedger.class)));
         pendingUpdates = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending-updates", Types.LONG, Types.LIST(TypeInformation.of(OrderUpdate.class))));
+        reversals = new Reversals(settlementMs);
     }
 
     /** An attribution record of the order (primary or shadow): kept for later reversal. */
@@ -70,14 +74,7 @@ public class ReverseOrderLines extends KeyedCoProcessFunction<String, Attributio
             ctx.timerService().registerEventTimeTimer(a.ts + settlementMs);
             ctx.timerService().registerEventTimeTimer(a.ts + orderMemoryMs);
         }
-        LineLedger ledger = lines.get(a.lineId);
-        if (ledger == null) {
-            ledger = new LineLedger();
-            ledger.lineAmountCents = a.lineAmountCents;
-        }
-        ledger.records = Arrays.copyOf(ledger.records, ledger.records.length + 1);
-        ledger.records[ledger.records.length - 1] = a;
-        lines.put(a.lineId, ledger);
+        lines.put(a.lineId, Reversals.remember(lines.get(a.lineId), a));
     }
 
     @Override
@@ -109,55 +106,22 @@ public class ReverseOrderLines extends KeyedCoProcessFunction<String, Attributio
     }
 
     private void apply(OrderUpdate u, OnTimerContext ctx, Collector<Attribution> out) throws Exception {
-        Long ts = orderTs.value();
-        if (ts == null || u.ts < ts) {
-            // An update before its order in event time cannot refer to it.
-            reject(u, DeadLetterReason.UNKNOWN_ORDER, "no order " + u.orderId + " at or before ts " + u.ts, ctx);
+        Reversals.Rejection rejected = reversals.checkOrder(u, orderTs.value());
+        LineLedger ledger = null;
+        if (rejected == null) {
+            ledger = lines.get(u.lineId);
+            rejected = Reversals.checkLine(u, ledger);
+        }
+        if (rejected != null) {
+            ctx.output(DeadLetters.TAG, DeadLetters.of(Stream.ORDER_UPDATES, rejected.reason(), rejected.detail(), u));
             return;
         }
-        if (u.ts > ts + settlementMs) {
-            reject(u, DeadLetterReason.AFTER_SETTLEMENT, "order " + u.orderId + " at ts " + ts
-                    + " settled at ts " + (ts + settlementMs), ctx);
-            return;
-        }
-        LineLedger ledger = lines.get(u.lineId);
-        if (ledger == null) {
-            reject(u, DeadLetterReason.UNKNOWN_ORDER, "order " + u.orderId + " has no line " + u.lineId, ctx);
-            return;
-        }
-        if (ledger.fullyReversed) {
-            reject(u, DeadLetterReason.ALREADY_REVERSED, "line " + u.lineId + " of order " + u.orderId
-                    + " is already fully reversed", ctx);
-            return;
-        }
-        long remaining = ledger.remainingCents();
-        long reversed = u.kind == UpdateKind.REFUND && u.amountCents != null ? Math.min(u.amountCents, remaining) : remaining;
-        ledger.reversedCents += reversed;
-        ledger.fullyReversed = ledger.reversedCents >= ledger.lineAmountCents;
+        long reversed = Reversals.reverse(ledger, u);
         lines.put(u.lineId, ledger);
         for (Attribution original : ledger.records) {
-            Attribution r = reversal(original, u, reversed);
+            Attribution r = Reversals.reversal(original, u, reversed);
             if (original.model == primaryModel) out.collect(r);
             else ctx.output(AttributeOrderLines.SHADOW, r);
         }
-    }
-
-    /** The reversal of {@code reversedCents} of a line, as it was credited by {@code original}. */
-    static Attribution reversal(Attribution original, OrderUpdate u, long reversedCents) {
-        BigDecimal weight = BigDecimal.valueOf(original.weight);
-        Attribution r = original.copy();
-        r.ts = u.ts;
-        r.reversal = true;
-        r.updateEventId = u.eventId;
-        r.updateKind = u.kind.name();
-        r.amountCents = -Money.times(reversedCents, weight);
-        // The rate applied is 0 where the original earned no commission (self-purchase, unpaid view-through, rate 0).
-        r.commissionCents = original.commissionCents == 0 || original.commissionRate == null ? 0
-                : -Money.times(reversedCents, weight, original.commissionRate);
-        return r;
-    }
-
-    private void reject(OrderUpdate u, DeadLetterReason reason, String detail, OnTimerContext ctx) {
-        ctx.output(DeadLetters.TAG, DeadLetters.of(Stream.ORDER_UPDATES, reason, detail, u));
     }
 }
