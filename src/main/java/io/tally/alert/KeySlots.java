@@ -37,8 +37,9 @@ final class KeySlots {
 
     /**
      * Decides the slots of these final records (by windowStart) in order, skipping those decided already; a slot
-     * missing between the last one decided and a record is decided without a record (a gap of several slots: only
-     * its first, since a slot without a record ends every streak). Keeps no history for a key that no rule watches.
+     * missing between the last one decided and a record is decided without a record (of a gap of several slots only
+     * the first: it ends every streak it decides, so the others would change nothing). Keeps no history for a key
+     * that no rule watches.
      */
     void decide(SortedMap<Long, Kpi> finals) {
         if (!rules.anyRuleFor(key)) return;
