@@ -1,7 +1,6 @@
 package io.tally.alert;
 
 import io.tally.event.AsOf;
-import io.tally.attribution.AsOf;
 import io.tally.event.AlertRule;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.tally.attribution;
 
+import io.tally.event.AsOf;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
 import io.tally.event.Product;

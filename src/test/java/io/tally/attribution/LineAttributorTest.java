@@ -1,5 +1,6 @@
 package io.tally.attribution;
 
+import io.tally.event.AsOf;
 import io.tally.config.TallyConfig.AttributionSettings;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
