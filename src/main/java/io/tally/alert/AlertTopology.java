@@ -1,13 +1,12 @@
 package io.tally.alert;
 
-import io.tally.config.ConfigException;
-import io.tally.config.TallyConfig;
 import io.tally.event.AlertRule;
 import io.tally.io.DeadLetter;
 import io.tally.core.DeadLetters;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
 import io.tally.kpi.Kpi;
+import io.tally.kpi.KpiSettings;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -39,10 +38,10 @@ public final class AlertTopology {
      * @param evaluateEarly whether rules marked early may fire on updates of open windows (live runs); replay
      *                      evaluates final records only, so that its output does not depend on timing
      */
-    public static Outputs build(DataStream<Kpi> kpis, DataStream<AlertRule> streamedRules, TallyConfig config,
-                                boolean evaluateEarly) {
-        long[] sizes = config.kpis.windows.stream().mapToLong(Duration::toMillis).toArray();
-        List<AlertRule> configured = configuredRules(config, sizes);
+    public static Outputs build(DataStream<Kpi> kpis, DataStream<AlertRule> streamedRules, AlertSettings settings,
+                                KpiSettings kpiSettings, boolean evaluateEarly) {
+        long[] sizes = windowSizesMs(kpiSettings);
+        List<AlertRule> configured = configuredRules(settings, sizes);
         SingleOutputStreamOperator<AlertRule> rules = streamedRules.process(new CheckAlertRule(sizes))
                 .returns(AlertRule.class).uid("check-alert-rules").name("Check alert rules");
         SingleOutputStreamOperator<Alert> alerts = kpis.keyBy(EvaluateAlerts::keyOf, Types.STRING)
@@ -53,19 +52,29 @@ public final class AlertTopology {
         return new Outputs(alerts, rules.getSideOutput(DeadLetters.TAG));
     }
 
-    /** The rules of {@code alerts.rules}, checked like streamed ones; a bad rule fails the job at start. */
-    public static List<AlertRule> configuredRules(TallyConfig config, long[] windowSizesMs) {
+    /** The KPI window sizes, which are the windows alert rules may look at. */
+    public static long[] windowSizesMs(KpiSettings kpiSettings) {
+        return kpiSettings.windows.stream().mapToLong(Duration::toMillis).toArray();
+    }
+
+    /**
+     * The rules of {@code alerts.rules}, checked like streamed ones (the configuration loader checks them first, so a
+     * job file with a bad rule fails to load).
+     *
+     * @throws IllegalArgumentException naming the rule's place in the list and the field, e.g. {@code alerts.rules[1]: op: ...}
+     */
+    public static List<AlertRule> configuredRules(AlertSettings settings, long[] windowSizesMs) {
         List<AlertRule> rules = new ArrayList<>();
-        for (int i = 0; i < config.alerts.rules.size(); i++) {
-            Map<String, Object> map = config.alerts.rules.get(i);
+        for (int i = 0; i < settings.rules.size(); i++) {
+            String problem;
             try {
-                AlertRule rule = configuredRule(map);
-                String problem = CheckAlertRule.problem(rule, windowSizesMs);
-                if (problem != null) throw new ConfigException("alerts.rules[" + i + "]: " + problem);
-                rules.add(rule);
+                AlertRule rule = configuredRule(settings.rules.get(i));
+                problem = CheckAlertRule.problem(rule, windowSizesMs);
+                if (problem == null) rules.add(rule);
             } catch (InvalidRecordException e) {
-                throw new ConfigException("alerts.rules[" + i + "]: " + e.detail());
+                problem = e.detail();
             }
+            if (problem != null) throw new IllegalArgumentException("alerts.rules[" + i + "]: " + problem);
         }
         return rules;
     }

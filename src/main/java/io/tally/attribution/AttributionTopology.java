@@ -1,10 +1,16 @@
 package io.tally.attribution;
 
-import io.tally.config.TallyConfig.AttributionSettings;
+import io.tally.attribution.AttributionSettings;
 import io.tally.io.DeadLetter;
 import io.tally.core.DeadLetters;
+import io.tally.event.Click;
+import io.tally.event.CommissionRule;
+import io.tally.event.Creator;
+import io.tally.event.Order;
+import io.tally.event.OrderUpdate;
+import io.tally.event.Product;
+import io.tally.event.View;
 import io.tally.core.NeverIdle;
-import io.tally.pipeline.Inputs;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -33,15 +39,20 @@ public final class AttributionTopology {
         }
     }
 
+    /** The streams attribution reads: the shoppers' clicks, views, orders and updates, and the reference data. */
+    public record Inputs(DataStream<View> views, DataStream<Click> clicks, DataStream<Order> orders,
+                         DataStream<OrderUpdate> orderUpdates, DataStream<CommissionRule> commissionRules,
+                         DataStream<Product> products, DataStream<Creator> creators) {}
+
     public static Outputs build(Inputs in, AttributionSettings settings) {
-        DataStream<UserActivity> activity = in.clicks.map(UserActivity::of).returns(UserActivity.class)
+        DataStream<UserActivity> activity = in.clicks().map(UserActivity::of).returns(UserActivity.class)
                 .name("Click activity").uid("activity-clicks")
-                .union(in.views.map(UserActivity::of).returns(UserActivity.class).name("View activity").uid("activity-views"),
-                        in.orders.map(UserActivity::of).returns(UserActivity.class).name("Order activity").uid("activity-orders"));
-        BroadcastStream<ReferenceData> reference = in.commissionRules.map(ReferenceData::of).returns(ReferenceData.class)
+                .union(in.views().map(UserActivity::of).returns(UserActivity.class).name("View activity").uid("activity-views"),
+                        in.orders().map(UserActivity::of).returns(UserActivity.class).name("Order activity").uid("activity-orders"));
+        BroadcastStream<ReferenceData> reference = in.commissionRules().map(ReferenceData::of).returns(ReferenceData.class)
                 .name("Rule versions").uid("reference-rules")
-                .union(in.products.map(ReferenceData::of).returns(ReferenceData.class).name("Product versions").uid("reference-products"),
-                        in.creators.map(ReferenceData::of).returns(ReferenceData.class).name("Creator versions").uid("reference-creators"))
+                .union(in.products().map(ReferenceData::of).returns(ReferenceData.class).name("Product versions").uid("reference-products"),
+                        in.creators().map(ReferenceData::of).returns(ReferenceData.class).name("Creator versions").uid("reference-creators"))
                 .broadcast(AttributeOrderLines.RULES, AttributeOrderLines.PRODUCTS, AttributeOrderLines.CREATORS);
 
         SingleOutputStreamOperator<Attribution> attributed = activity
@@ -57,7 +68,7 @@ public final class AttributionTopology {
 
         SingleOutputStreamOperator<Attribution> reversals = primary.union(shadow)
                 .keyBy(a -> a.orderId, Types.STRING)
-                .connect(in.orderUpdates.keyBy(u -> u.orderId, Types.STRING))
+                .connect(in.orderUpdates().keyBy(u -> u.orderId, Types.STRING))
                 .process(new ReverseOrderLines(settings))
                 .returns(Attribution.class)
                 .uid("reverse-order-lines").name("Reverse cancelled and refunded lines");

@@ -1,5 +1,6 @@
 package io.tally.config;
 
+import io.tally.attribution.AttributionSettings;
 import io.tally.event.Durations;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonSetter;
@@ -67,9 +68,10 @@ public final class ConfigLoader {
     /** The keys {@code topics} allows: every stream's wire name. */
     static final List<String> STREAMS = Arrays.stream(Stream.values()).map(Stream::wireName).collect(Collectors.toList());
     /** The keys {@code attribution.dedup} allows: the streams deduplicated by event id (CONTRACT section 3.9). */
-    static final List<String> DEDUP_STREAMS = List.copyOf(TallyConfig.AttributionSettings.defaultDedup().keySet());
+    static final List<String> DEDUP_STREAMS = List.copyOf(AttributionSettings.defaultDedup().keySet());
 
     /** Configured once, then only used: thread-safe. */
+    private static final List<Class<?>> SECTIONS = sections();
     private static final ObjectMapper MAPPER = newMapper();
 
     private ConfigLoader() {}
@@ -229,7 +231,7 @@ public final class ConfigLoader {
     }
 
     private static boolean isSection(Class<?> type) {
-        return type.getDeclaringClass() == TallyConfig.class;
+        return SECTIONS.contains(type);
     }
 
     /** Only streams of the contract may be named in {@code topics} and {@code dedup}: a typo must not pass silently. */
@@ -305,6 +307,15 @@ public final class ConfigLoader {
 
     // ---- the mapper ----
 
+    /** The types of TallyConfig's sections (job, kafka, attribution, ...): the settings classes of its fields. */
+    private static List<Class<?>> sections() {
+        List<Class<?>> sections = new ArrayList<>();
+        for (Field f : TallyConfig.class.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) && f.getType().getName().endsWith("Settings")) sections.add(f.getType());
+        }
+        return sections;
+    }
+
     private static ObjectMapper newMapper() {
         YAMLFactory yaml = YAMLFactory.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -329,7 +340,7 @@ public final class ConfigLoader {
         m.configOverride(Map.class).setMergeable(true)
                 .setSetterInfo(JsonSetter.Value.construct(Nulls.AS_EMPTY, Nulls.FAIL));
         m.configOverride(List.class).setSetterInfo(JsonSetter.Value.construct(Nulls.AS_EMPTY, Nulls.FAIL));
-        for (Class<?> section : TallyConfig.class.getDeclaredClasses()) {
+        for (Class<?> section : SECTIONS) {
             m.configOverride(section).setMergeable(true).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP));
         }
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,

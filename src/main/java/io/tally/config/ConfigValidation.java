@@ -1,11 +1,13 @@
 package io.tally.config;
 
 import io.tally.event.Durations;
+import io.tally.alert.AlertSettings;
+import io.tally.alert.AlertTopology;
 import io.tally.attribution.Model;
-import io.tally.config.TallyConfig.AttributionSettings;
+import io.tally.attribution.AttributionSettings;
 import io.tally.config.TallyConfig.CheckpointSettings;
 import io.tally.config.TallyConfig.KafkaSettings;
-import io.tally.config.TallyConfig.KpiSettings;
+import io.tally.kpi.KpiSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,17 +68,19 @@ final class ConfigValidation {
         if (present("checkpoints", c.checkpoints)) checkpoints(c.checkpoints);
         if (present("attribution", c.attribution)) attribution(c.attribution);
         if (present("kpis", c.kpis)) kpis(c.kpis);
-        if (present("alerts", c.alerts) && present("alerts.rules", c.alerts.rules)) alertRules(c.alerts.rules);
+        if (present("alerts", c.alerts) && present("alerts.rules", c.alerts.rules)) alertRules(c.alerts, c.kpis);
     }
 
-    /** Only what identifies a rule; the rule's meaning is checked where rules are parsed, like the topic's. */
-    private void alertRules(List<Map<String, Object>> rules) {
-        for (int i = 0; i < rules.size(); i++) {
-            String key = "alerts.rules[" + i + "]";
-            Map<String, Object> rule = rules.get(i);
-            if (!present(key, rule)) continue;
-            Object id = rule.get("ruleId");
-            if (!(id instanceof String) || ((String) id).isBlank()) problem(key + ".ruleId", "every rule needs a ruleId");
+    /** Each rule as a record of the alert-rules stream would be checked, over the configured KPI windows. */
+    private void alertRules(AlertSettings alerts, KpiSettings kpis) {
+        for (int i = 0; i < alerts.rules.size(); i++) {
+            if (!present("alerts.rules[" + i + "]", alerts.rules.get(i))) return;
+        }
+        if (kpis == null || kpis.windows == null || kpis.windows.stream().anyMatch(w -> w == null)) return; // reported with kpis
+        try {
+            AlertTopology.configuredRules(alerts, AlertTopology.windowSizesMs(kpis));
+        } catch (IllegalArgumentException e) {
+            problems.add(source + ": " + e.getMessage());
         }
     }
 

@@ -66,21 +66,22 @@ public final class TallyPipeline {
         Outputs out = new Outputs();
         out.deadLetters = in.deadLetters;
         if (job == Job.ATTRIBUTION || job == Job.ALL) {
-            AttributionTopology.Outputs attribution = AttributionTopology.build(in, config.attribution);
+            AttributionTopology.Outputs attribution = AttributionTopology.build(new AttributionTopology.Inputs(in.views,
+                    in.clicks, in.orders, in.orderUpdates, in.commissionRules, in.products, in.creators), config.attribution);
             out.attributions = attribution.attributions;
             out.attributionsShadow = attribution.shadow;
             out.deadLetters = union(out.deadLetters, attribution.deadLetters);
         }
-        if (job == Job.ALL) {
-            out.kpis = KpiTopology.build(in, out.attributions, config.kpis);
-        } else if (job == Job.KPIS) {
+        if (job == Job.ALL || job == Job.KPIS) {
             // Deployed alone, the KPI job reads the attributions back from their topic (keyed by orderId, so all
             // records of an order arrive at one task).
-            out.kpis = KpiTopology.build(in, in.attributions, config.kpis);
+            DataStream<Attribution> attributions = job == Job.ALL ? out.attributions : in.attributions;
+            out.kpis = KpiTopology.build(new KpiTopology.Inputs(in.views, in.engagements, in.clicks, in.spend,
+                    attributions, in.creators, in.products), config.kpis);
         }
         DataStream<Kpi> kpis = job == Job.ALERTS ? in.kpis : out.kpis;
         if (job == Job.ALL || job == Job.ALERTS) {
-            AlertTopology.Outputs alerts = AlertTopology.build(kpis, in.alertRules, config, live);
+            AlertTopology.Outputs alerts = AlertTopology.build(kpis, in.alertRules, config.alerts, config.kpis, live);
             out.alerts = alerts.alerts;
             out.deadLetters = union(out.deadLetters, alerts.deadLetters);
         }

@@ -42,7 +42,7 @@ class AlertTopologyTest {
     void theFourDefaultRulesOfTheAlertsJobLoad() {
         TallyConfig config = ConfigLoader.load(Path.of("jobs/alerts.yaml"), Map.of());
 
-        List<AlertRule> rules = AlertTopology.configuredRules(config, sizes(config));
+        List<AlertRule> rules = AlertTopology.configuredRules(config.alerts, sizes(config));
 
         assertThat(rules).containsExactly(
                 minSample(with(versus("cpa-above-margin", 0, "cpa", ">", "marginPerOrder"), r -> r.windowMs = HOUR),
@@ -62,14 +62,14 @@ class AlertTopologyTest {
     @Test
     void theDefaultRulesTravelWithTheJob() throws Exception {
         TallyConfig config = ConfigLoader.load(Path.of("jobs/alerts.yaml"), Map.of());
-        List<AlertRule> rules = AlertTopology.configuredRules(config, sizes(config));
+        List<AlertRule> rules = AlertTopology.configuredRules(config.alerts, sizes(config));
 
         // Flink serializes the function, configured rules included, when the job is built and deployed.
         EvaluateAlerts copy = InstantiationUtil.clone(new EvaluateAlerts(rules, true));
         assertThat(copy).isNotNull();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AlertTopology.Outputs outputs = AlertTopology.build(env.fromData(Kpi.class, new Kpi()),
-                env.fromData(AlertRule.class, new AlertRule()), config, true);
+                env.fromData(AlertRule.class, new AlertRule()), config.alerts, config.kpis, true);
         assertThat(outputs.alerts).isNotNull();
     }
 
@@ -97,7 +97,7 @@ class AlertTopologyTest {
         later.put("ts", 3_600_000);
         TallyConfig config = withRules(List.of(busy(), later));
 
-        assertThat(AlertTopology.configuredRules(config, sizes(config))).extracting(r -> r.ruleId + "@" + r.ts)
+        assertThat(AlertTopology.configuredRules(config.alerts, sizes(config))).extracting(r -> r.ruleId + "@" + r.ts)
                 .containsExactly("busy@0", "later@3600000");
     }
 
@@ -107,8 +107,8 @@ class AlertTopologyTest {
         bad.put("metric", "clickz");
         TallyConfig config = withRules(List.of(busy(), bad));
 
-        assertThatThrownBy(() -> AlertTopology.configuredRules(config, sizes(config)))
-                .isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AlertTopology.configuredRules(config.alerts, sizes(config)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("alerts.rules[1]: metric")
                 .hasMessageContaining("clickz");
     }
@@ -119,8 +119,8 @@ class AlertTopologyTest {
         bad.remove("threshold");
         TallyConfig config = withRules(List.of(bad));
 
-        assertThatThrownBy(() -> AlertTopology.configuredRules(config, sizes(config)))
-                .isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AlertTopology.configuredRules(config.alerts, sizes(config)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("alerts.rules[0]: threshold: missing");
     }
 
@@ -130,23 +130,20 @@ class AlertTopologyTest {
         bad.put("window", "5m");
         TallyConfig config = withRules(List.of(busy(), busy(), bad));
 
-        assertThatThrownBy(() -> AlertTopology.configuredRules(config, sizes(config)))
-                .isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AlertTopology.configuredRules(config.alerts, sizes(config)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("alerts.rules[2]: window: 5m is not a KPI window size (1m, 1h, 1d)");
     }
 
     @Test
-    void aBadRuleInTheJobFileFailsTheJobAtBuildTime() throws Exception {
+    void aBadRuleInTheJobFileFailsToLoadNamingTheFileAndTheRule() throws Exception {
         Path file = dir.resolve("alerts.yaml");
         Files.writeString(file, "alerts:\n  rules:\n"
                 + "    - {ruleId: ok, dimension: ALL, window: 1m, metric: clicks, op: '>', threshold: 1}\n"
                 + "    - {ruleId: bad, dimension: ALL, window: 1m, metric: clicks, op: '=>', threshold: 1}\n");
-        TallyConfig config = ConfigLoader.load(file, Map.of()); // the loader checks only that each rule has an id
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        assertThatThrownBy(() -> AlertTopology.build(env.fromData(Kpi.class, new Kpi()),
-                env.fromData(AlertRule.class, new AlertRule()), config, false))
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("alerts.rules[1]: op: '=>'");
+                .hasMessage(file + ": alerts.rules[1]: op: '=>' is not one of >, >=, <, <=");
     }
 }

@@ -1,6 +1,6 @@
 package io.tally.attribution;
 
-import io.tally.config.TallyConfig.AttributionSettings;
+import io.tally.attribution.AttributionSettings;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.ContentType;

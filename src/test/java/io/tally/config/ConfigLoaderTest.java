@@ -1,5 +1,6 @@
 package io.tally.config;
 
+import io.tally.attribution.AttributionSettings;
 import io.tally.attribution.Model;
 import io.tally.event.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreTheContracts() {
         TallyConfig c = new TallyConfig();
-        TallyConfig.AttributionSettings a = c.attribution;
+        AttributionSettings a = c.attribution;
         assertThat(a.primaryModel).isEqualTo(Model.LAST_CLICK);
         assertThat(a.clickWindow).isEqualTo(Duration.ofDays(7));
         assertThat(a.viewWindow).isEqualTo(Duration.ofDays(1));
@@ -323,13 +324,14 @@ class ConfigLoaderTest {
     @Test
     void describeIsLoadableYamlOfTheSameConfiguration() throws IOException {
         TallyConfig c = load("job: {name: x, parallelism: 3}\nattribution: {shadowModels: [LINEAR]}\n"
-                + "alerts:\n  rules:\n    - {ruleId: r, ts: 0, op: '>', threshold: {metric: m}, window: 1h}\n");
+                + "alerts:\n  rules:\n    - {ruleId: r, ts: 0, dimension: ALL, op: '>', metric: cpa, threshold: {metric: marginPerOrder},"
+                + " window: 1h}\n");
         String text = ConfigLoader.describe(c);
         Path copy = dir.resolve("described.yaml");
         Files.writeString(copy, text, StandardCharsets.UTF_8);
         TallyConfig reloaded = ConfigLoader.load(copy, NO_ENV);
         assertThat(ConfigLoader.describe(reloaded)).isEqualTo(text);
-        assertThat(reloaded.alerts.rules.get(0)).containsEntry("op", ">").containsEntry("threshold", Map.of("metric", "m"));
+        assertThat(reloaded.alerts.rules.get(0)).containsEntry("op", ">").containsEntry("threshold", Map.of("metric", "marginPerOrder"));
     }
 
     @Test
@@ -368,7 +370,7 @@ class ConfigLoaderTest {
         assertProblem("attribution:\n  shadowModels: [LINEAR, LINEAR]\n", "attribution.shadowModels[1]: LINEAR is listed twice");
         assertProblem("topics:\n  kpis: tally.alerts\n", "topics.alerts: topic 'tally.alerts' is also the topic of kpis");
         assertProblem("topics:\n  views: 'tally views'\n", "topics.views: 'tally views' is not a Kafka topic name");
-        assertProblem("alerts:\n  rules:\n    - {metric: cpa}\n", "alerts.rules[0].ruleId: every rule needs a ruleId");
+        assertProblem("alerts:\n  rules:\n    - {metric: cpa}\n", "alerts.rules[0]: ruleId: missing");
     }
 
     @Test

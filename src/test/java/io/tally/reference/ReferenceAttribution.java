@@ -3,7 +3,7 @@ package io.tally.reference;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
-import io.tally.config.TallyConfig.AttributionSettings;
+import io.tally.attribution.AttributionSettings;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
