@@ -190,6 +190,9 @@ class SchemasTest {
         List<String> kpiMetrics = new ArrayList<>();
         kpiFields.fieldNames().forEachRemaining(kpiMetrics::add);
         kpiMetrics.removeAll(List.of("dimension", "key", "windowStart", "windowEnd", "final"));
+        // The one definition of the metrics, which the KPI record and the alert rules are read against.
+        assertThat(kpiMetrics).containsExactlyElementsOf(
+                java.util.Arrays.stream(io.tally.event.Metric.values()).map(io.tally.event.Metric::wireName).toList());
 
         assertThat(enumAt("alert-rules", "/$defs/metric/enum")).containsExactlyElementsOf(kpiMetrics);
         assertThat(enumAt("alerts", "/properties/metric/enum")).containsExactlyElementsOf(kpiMetrics);

@@ -1,8 +1,8 @@
 package io.tally.alert;
 
+import io.tally.event.Metric;
 import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
-import io.tally.kpi.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -185,7 +185,7 @@ final class AlertStreaks {
 
         static Reading of(AlertRule rule, long slotStart, Kpi record, Thresholds.Previous history) {
             if (record == null) return none(slotStart);
-            Double value = Metrics.value(record, rule.metric);
+            Double value = record.value(Metric.of(rule.metric));
             Double threshold = Thresholds.threshold(rule, record, history);
             boolean breach = Thresholds.sampleMet(rule, record) && Thresholds.holds(value, rule.op, threshold);
             return new Reading(slotStart, value, threshold, breach);

@@ -1,8 +1,9 @@
 package io.tally.alert;
 
+import io.tally.event.Metric;
+import io.tally.event.Op;
 import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
-import io.tally.kpi.Metrics;
 
 import java.util.Map;
 
@@ -30,8 +31,9 @@ public final class Thresholds {
     /** As {@link #threshold(AlertRule, Kpi, Map)}, reading previous slots on demand (only baselines read any). */
     public static Double threshold(AlertRule rule, Kpi record, Previous previousFinals) {
         if (rule.thresholdValue != null) return rule.thresholdValue;
-        if (rule.thresholdMetric != null) return Metrics.value(record, rule.thresholdMetric);
+        if (rule.thresholdMetric != null) return record.value(Metric.of(rule.thresholdMetric));
         long size = record.windowEnd - record.windowStart;
+        Metric metric = Metric.of(rule.metric);
         double sum = 0;
         int slots = 0;
         for (int i = 1; i <= rule.baselineWindows; i++) {
@@ -41,7 +43,7 @@ public final class Thresholds {
             } catch (Exception e) {
                 throw new IllegalStateException("reading the baseline history failed", e);
             }
-            Double v = previous == null ? null : Metrics.value(previous, rule.metric);
+            Double v = previous == null ? null : previous.value(metric);
             if (v != null) {
                 sum += v;
                 slots++;
@@ -54,19 +56,12 @@ public final class Thresholds {
     /** Whether the minimum sample is met (metric >= value); always, without a minimum sample. */
     public static boolean sampleMet(AlertRule rule, Kpi record) {
         if (rule.minSampleMetric == null) return true;
-        Double v = Metrics.value(record, rule.minSampleMetric);
+        Double v = record.value(Metric.of(rule.minSampleMetric));
         return v != null && v >= rule.minSampleValue;
     }
 
     /** value op threshold, false where either is null. */
     public static boolean holds(Double value, String op, Double threshold) {
-        if (value == null || threshold == null) return false;
-        switch (op) {
-            case ">": return value > threshold;
-            case ">=": return value >= threshold;
-            case "<": return value < threshold;
-            case "<=": return value <= threshold;
-            default: throw new IllegalArgumentException("unknown operator " + op);
-        }
+        return value != null && threshold != null && Op.of(op).holds(value, threshold);
     }
 }

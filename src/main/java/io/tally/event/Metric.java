@@ -1,5 +1,8 @@
 package io.tally.event;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * The metrics of a KPI record (CONTRACT section 4) in the contract's order, as KPI records and alert rules spell
  * them: the counts and sums the KPI windows add up, then the metrics derived from them (null where a denominator is
@@ -66,12 +69,17 @@ public enum Metric {
         return ordinal() <= SPEND.ordinal();
     }
 
+    private static final Map<String, Metric> BY_WIRE_NAME = new HashMap<>();
+
+    static {
+        for (Metric m : values()) BY_WIRE_NAME.put(m.wireName, m);
+    }
+
     /** The metric spelled {@code wireName} ({@code gmvShare}). */
     public static Metric of(String wireName) {
-        for (Metric m : values()) {
-            if (m.wireName.equals(wireName)) return m;
-        }
-        throw new IllegalArgumentException("not a KPI metric: " + wireName);
+        Metric m = BY_WIRE_NAME.get(wireName);
+        if (m == null) throw new IllegalArgumentException("not a KPI metric: " + wireName);
+        return m;
     }
 
     @Override

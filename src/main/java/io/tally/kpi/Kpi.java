@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.tally.event.Dimension;
+import io.tally.event.Metric;
 import io.tally.event.Record;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Validated;
@@ -107,6 +108,45 @@ public class Kpi implements Record, Validated {
     @Override
     public long eventTime() {
         return isFinal ? windowEnd - 1 : Long.MIN_VALUE;
+    }
+
+    /**
+     * A metric of this record as alert rules compare it: counts as they are, money in currency units (cents / 100),
+     * ratios as they are; null where the metric is null.
+     */
+    public Double value(Metric metric) {
+        return switch (metric) {
+            case VIEWS -> (double) views;
+            case LIKES -> (double) likes;
+            case COMMENTS -> (double) comments;
+            case SHARES -> (double) shares;
+            case CLICKS -> (double) clicks;
+            case UNITS -> units;
+            case GMV -> money(gmvCents);
+            case ORDERS -> (double) orders;
+            case NEW_CUSTOMER_ORDERS -> (double) newCustomerOrders;
+            case ATTRIBUTED_ORDERS -> (double) attributedOrders;
+            case ATTRIBUTED_GMV -> money(attributedGmvCents);
+            case COMMISSION -> money(commissionCents);
+            case MARGIN -> money(marginCents);
+            case REFUNDS -> (double) refunds;
+            case REFUNDED_AMOUNT -> money(refundedAmountCents);
+            case SPEND -> money(spendCents);
+            case ENGAGEMENT_RATE -> engagementRate;
+            case CTR -> ctr;
+            case AOV -> money(aovCents);
+            case CONVERSION_RATE -> conversionRate;
+            case CPA -> money(cpaCents);
+            case NEW_CUSTOMER_RATE -> newCustomerRate;
+            case NET_GMV -> money(netGmvCents);
+            case MARGIN_PER_ORDER -> money(marginPerOrderCents);
+            case GMV_SHARE -> gmvShare;
+            case STOCK -> stock == null ? null : (double) stock;
+        };
+    }
+
+    private static Double money(Long cents) {
+        return cents == null ? null : cents / 100.0;
     }
 
     @Override

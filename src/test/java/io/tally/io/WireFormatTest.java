@@ -1,5 +1,6 @@
 package io.tally.io;
 
+import io.tally.event.Metric;
 import io.tally.alert.AlertTopology;
 import io.tally.connect.RecordReader;
 import io.tally.event.Record;
@@ -25,7 +26,6 @@ import io.tally.event.SpendKind;
 import io.tally.event.Stream;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
-import io.tally.kpi.Metrics;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -792,11 +792,11 @@ class WireFormatTest {
 
     @Test
     void everyKpiMetricIsAValidAlertMetric() throws Exception {
-        for (String m : Metrics.NAMES) {
-            assertThat(Json.read(AlertRule.class, bytes(with(Stream.ALERT_RULES, x -> x.put("metric", m)).toString())).metric)
-                    .isEqualTo(m);
+        for (Metric m : Metric.values()) {
+            assertThat(Json.read(AlertRule.class, bytes(with(Stream.ALERT_RULES, x -> x.put("metric", m.wireName())).toString())).metric)
+                    .isEqualTo(m.wireName());
         }
-        assertThat(Metrics.NAMES).hasSize(26).contains("netGmv", "gmvShare", "stock");
+        assertThat(Metric.values()).hasSize(26).extracting(Metric::wireName).contains("netGmv", "gmvShare", "stock");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tally.kpi;
 
+import io.tally.event.Metric;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
@@ -14,6 +15,7 @@ import io.tally.event.View;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /** Builders of KPI inputs and a readable view of a record's base metrics, shared by the KPI tests. */
@@ -135,6 +137,8 @@ final class KpiFixtures {
         METRICS.put("refunds", k -> k.refunds);
         METRICS.put("refundedAmount", k -> k.refundedAmountCents);
         METRICS.put("spend", k -> k.spendCents);
-        if (!METRICS.keySet().equals(Metrics.BASE)) throw new AssertionError("base metrics changed: " + Metrics.BASE);
+        Set<String> base = java.util.Arrays.stream(Metric.values()).filter(Metric::isBase).map(Metric::wireName)
+                .collect(java.util.stream.Collectors.toSet());
+        if (!METRICS.keySet().equals(base)) throw new AssertionError("base metrics changed: " + base);
     }
 }
