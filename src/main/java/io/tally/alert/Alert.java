@@ -1,5 +1,6 @@
 package io.tally.alert;
 
+import io.tally.io.Json;
 import java.util.Objects;
 
 /** A change of an alert's state (CONTRACT section 5). */
@@ -21,15 +22,10 @@ public class Alert {
 
     public Alert() {}
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Alert)) return false;
-        Alert a = (Alert) o;
-        return windowStart == a.windowStart && windowEnd == a.windowEnd && ts == a.ts
-                && Objects.equals(alertId, a.alertId) && Objects.equals(ruleId, a.ruleId)
-                && Objects.equals(dimension, a.dimension) && Objects.equals(key, a.key)
-                && Objects.equals(metric, a.metric) && Objects.equals(op, a.op) && Objects.equals(value, a.value)
-                && Objects.equals(threshold, a.threshold) && state == a.state;
+        return Json.same(this, o);
     }
 
     @Override
@@ -39,7 +35,6 @@ public class Alert {
 
     @Override
     public String toString() {
-        return "Alert{" + alertId + " " + state + " " + metric + "=" + value + " " + op + " " + threshold + " ts=" + ts
-                + "}";
+        return Json.show(this);
     }
 }

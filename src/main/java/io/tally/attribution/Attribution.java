@@ -1,5 +1,6 @@
 package io.tally.attribution;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.event.Record;
 import io.tally.event.Tier;
@@ -122,24 +123,10 @@ public class Attribution implements Record, Validated {
         if (reversal && updateKind == null) throw InvalidRecordException.missing("updateKind", false);
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Attribution)) return false;
-        Attribution a = (Attribution) o;
-        return ts == a.ts && quantity == a.quantity && lineAmountCents == a.lineAmountCents
-                && Double.compare(weight, a.weight) == 0 && amountCents == a.amountCents
-                && commissionCents == a.commissionCents && newCustomer == a.newCustomer
-                && selfPurchase == a.selfPurchase && reversal == a.reversal
-                && Objects.equals(orderId, a.orderId) && Objects.equals(lineId, a.lineId)
-                && Objects.equals(userId, a.userId) && Objects.equals(merchantId, a.merchantId)
-                && Objects.equals(productId, a.productId) && model == a.model && touch == a.touch
-                && Objects.equals(touchEventId, a.touchEventId) && Objects.equals(touchTs, a.touchTs)
-                && Objects.equals(creatorId, a.creatorId) && Objects.equals(contentId, a.contentId)
-                && Objects.equals(contentFormat, a.contentFormat) && Objects.equals(tier, a.tier)
-                && (commissionRate == null ? a.commissionRate == null
-                        : a.commissionRate != null && commissionRate.compareTo(a.commissionRate) == 0)
-                && Objects.equals(marginCents, a.marginCents) && Objects.equals(updateEventId, a.updateEventId)
-                && Objects.equals(updateKind, a.updateKind);
+        return Json.same(this, o);
     }
 
     @Override
@@ -149,12 +136,6 @@ public class Attribution implements Record, Validated {
 
     @Override
     public String toString() {
-        return "Attribution{" + orderId + "/" + lineId + " ts=" + ts + " user=" + userId + " merchant=" + merchantId
-                + " product=" + productId + " qty=" + quantity + " line=" + lineAmountCents + "c " + model + " "
-                + touch + " touch=" + touchEventId + "@" + touchTs + " creator=" + creatorId + " content="
-                + contentId + " " + contentFormat + " " + tier + " w=" + weight + " amount=" + amountCents
-                + "c rate=" + commissionRate + " commission=" + commissionCents + "c margin=" + marginCents
-                + "c new=" + newCustomer + " self=" + selfPurchase
-                + (reversal ? " REVERSAL " + updateKind + " " + updateEventId : "") + "}";
+        return Json.show(this);
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -215,19 +216,10 @@ public class AlertRule implements Serializable, Record {
         }
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof AlertRule)) return false;
-        AlertRule r = (AlertRule) o;
-        return ts == r.ts && forWindows == r.forWindows && early == r.early && enabled == r.enabled
-                && Objects.equals(ruleId, r.ruleId) && Objects.equals(dimension, r.dimension)
-                && Objects.equals(windowMs, r.windowMs) && Objects.equals(metric, r.metric)
-                && Objects.equals(op, r.op) && Objects.equals(thresholdValue, r.thresholdValue)
-                && Objects.equals(thresholdMetric, r.thresholdMetric)
-                && Objects.equals(baselineWindows, r.baselineWindows)
-                && Objects.equals(baselineFactor, r.baselineFactor)
-                && Objects.equals(minSampleMetric, r.minSampleMetric)
-                && Objects.equals(minSampleValue, r.minSampleValue);
+        return Json.same(this, o);
     }
 
     @Override
@@ -237,8 +229,6 @@ public class AlertRule implements Serializable, Record {
 
     @Override
     public String toString() {
-        return "AlertRule{" + ruleId + " ts=" + ts + " " + dimension + "/" + windowMs + "ms " + metric + " " + op
-                + " value=" + thresholdValue + " metric=" + thresholdMetric + " baseline=" + baselineWindows + "x"
-                + baselineFactor + " for=" + forWindows + (early ? " early" : "") + (enabled ? "" : " disabled") + "}";
+        return Json.show(this);
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
@@ -56,14 +57,10 @@ public class Click implements Event {
         return eventId;
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Click)) return false;
-        Click c = (Click) o;
-        return ts == c.ts && Objects.equals(eventId, c.eventId) && Objects.equals(userId, c.userId)
-                && Objects.equals(creatorId, c.creatorId) && Objects.equals(contentId, c.contentId)
-                && contentType == c.contentType && Objects.equals(productId, c.productId)
-                && Objects.equals(merchantId, c.merchantId) && Objects.equals(contentFormat, c.contentFormat);
+        return Json.same(this, o);
     }
 
     @Override
@@ -73,7 +70,6 @@ public class Click implements Event {
 
     @Override
     public String toString() {
-        return "Click{" + eventId + " ts=" + ts + " user=" + userId + " creator=" + creatorId + " content=" + contentId
-                + " product=" + productId + " merchant=" + merchantId + "}";
+        return Json.show(this);
     }
 }

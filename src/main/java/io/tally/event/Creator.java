@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
@@ -34,12 +35,10 @@ public class Creator implements Record {
         return ts;
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Creator)) return false;
-        Creator c = (Creator) o;
-        return ts == c.ts && followers == c.followers && Objects.equals(creatorId, c.creatorId)
-                && Objects.equals(userId, c.userId) && Objects.equals(niche, c.niche);
+        return Json.same(this, o);
     }
 
     @Override
@@ -49,6 +48,6 @@ public class Creator implements Record {
 
     @Override
     public String toString() {
-        return "Creator{" + creatorId + " ts=" + ts + " followers=" + followers + " user=" + userId + "}";
+        return Json.show(this);
     }
 }

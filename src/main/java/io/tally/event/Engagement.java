@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
@@ -50,13 +51,10 @@ public class Engagement implements Event {
         return eventId;
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Engagement)) return false;
-        Engagement e = (Engagement) o;
-        return ts == e.ts && Objects.equals(eventId, e.eventId) && Objects.equals(userId, e.userId)
-                && Objects.equals(creatorId, e.creatorId) && Objects.equals(contentId, e.contentId)
-                && contentType == e.contentType && Objects.equals(contentFormat, e.contentFormat) && kind == e.kind;
+        return Json.same(this, o);
     }
 
     @Override
@@ -66,7 +64,6 @@ public class Engagement implements Event {
 
     @Override
     public String toString() {
-        return "Engagement{" + eventId + " ts=" + ts + " user=" + userId + " creator=" + creatorId + " content="
-                + contentId + " " + kind + "}";
+        return Json.show(this);
     }
 }

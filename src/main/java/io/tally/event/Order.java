@@ -1,12 +1,12 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Validated;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.Objects;
@@ -73,12 +73,10 @@ public class Order implements Event, Validated {
         }
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Order)) return false;
-        Order x = (Order) o;
-        return ts == x.ts && Objects.equals(orderId, x.orderId) && Objects.equals(userId, x.userId)
-                && Objects.equals(merchantId, x.merchantId) && Arrays.equals(lines, x.lines);
+        return Json.same(this, o);
     }
 
     @Override
@@ -88,7 +86,6 @@ public class Order implements Event, Validated {
 
     @Override
     public String toString() {
-        return "Order{" + orderId + " ts=" + ts + " user=" + userId + " merchant=" + merchantId + " lines="
-                + Arrays.toString(lines) + "}";
+        return Json.show(this);
     }
 }

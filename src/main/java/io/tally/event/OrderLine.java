@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.WireFormat.AtLeast;
@@ -50,12 +51,10 @@ public class OrderLine {
         }
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof OrderLine)) return false;
-        OrderLine l = (OrderLine) o;
-        return quantity == l.quantity && unitPriceCents == l.unitPriceCents && discountCents == l.discountCents
-                && Objects.equals(lineId, l.lineId) && Objects.equals(productId, l.productId);
+        return Json.same(this, o);
     }
 
     @Override
@@ -65,7 +64,6 @@ public class OrderLine {
 
     @Override
     public String toString() {
-        return "OrderLine{" + lineId + " product=" + productId + " qty=" + quantity + " unitPrice=" + unitPriceCents
-                + "c discount=" + discountCents + "c}";
+        return Json.show(this);
     }
 }

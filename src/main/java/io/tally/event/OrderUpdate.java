@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
@@ -54,12 +55,10 @@ public class OrderUpdate implements Event, Validated {
         }
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof OrderUpdate)) return false;
-        OrderUpdate u = (OrderUpdate) o;
-        return ts == u.ts && Objects.equals(eventId, u.eventId) && Objects.equals(orderId, u.orderId)
-                && Objects.equals(lineId, u.lineId) && kind == u.kind && Objects.equals(amountCents, u.amountCents);
+        return Json.same(this, o);
     }
 
     @Override
@@ -69,7 +68,6 @@ public class OrderUpdate implements Event, Validated {
 
     @Override
     public String toString() {
-        return "OrderUpdate{" + eventId + " ts=" + ts + " order=" + orderId + " line=" + lineId + " " + kind
-                + (amountCents == null ? "" : " amount=" + amountCents + "c") + "}";
+        return Json.show(this);
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
@@ -40,13 +41,10 @@ public class Product implements Record {
         return ts;
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Product)) return false;
-        Product p = (Product) o;
-        return ts == p.ts && Objects.equals(productId, p.productId) && Objects.equals(merchantId, p.merchantId)
-                && Objects.equals(category, p.category) && Objects.equals(priceCents, p.priceCents)
-                && Objects.equals(unitCostCents, p.unitCostCents) && Objects.equals(stock, p.stock);
+        return Json.same(this, o);
     }
 
     @Override
@@ -56,7 +54,6 @@ public class Product implements Record {
 
     @Override
     public String toString() {
-        return "Product{" + productId + " ts=" + ts + " merchant=" + merchantId + " price=" + priceCents
-                + "c unitCost=" + unitCostCents + "c stock=" + stock + "}";
+        return Json.show(this);
     }
 }

@@ -1,5 +1,6 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
@@ -41,12 +42,10 @@ public class Spend implements Event {
         return eventId;
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Spend)) return false;
-        Spend s = (Spend) o;
-        return ts == s.ts && amountCents == s.amountCents && Objects.equals(eventId, s.eventId)
-                && Objects.equals(merchantId, s.merchantId) && Objects.equals(creatorId, s.creatorId) && kind == s.kind;
+        return Json.same(this, o);
     }
 
     @Override
@@ -56,7 +55,6 @@ public class Spend implements Event {
 
     @Override
     public String toString() {
-        return "Spend{" + eventId + " ts=" + ts + " merchant=" + merchantId + " creator=" + creatorId + " amount="
-                + amountCents + "c " + kind + "}";
+        return Json.show(this);
     }
 }

@@ -1,12 +1,12 @@
 package io.tally.event;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Word;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /** A viewer saw a creator's content (CONTRACT section 2, stream {@code views}). */
@@ -59,14 +59,10 @@ public class View implements Event {
         return eventId;
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof View)) return false;
-        View v = (View) o;
-        return ts == v.ts && Objects.equals(eventId, v.eventId) && Objects.equals(userId, v.userId)
-                && Objects.equals(creatorId, v.creatorId) && Objects.equals(contentId, v.contentId)
-                && contentType == v.contentType && Objects.equals(contentFormat, v.contentFormat)
-                && Arrays.equals(productIds, v.productIds);
+        return Json.same(this, o);
     }
 
     @Override
@@ -76,7 +72,6 @@ public class View implements Event {
 
     @Override
     public String toString() {
-        return "View{" + eventId + " ts=" + ts + " user=" + userId + " creator=" + creatorId + " content=" + contentId
-                + " " + contentType + "/" + contentFormat + " products=" + Arrays.toString(productIds) + "}";
+        return Json.show(this);
     }
 }

@@ -37,13 +37,10 @@ public class DeadLetter {
         return payload.substring(0, MAX_PAYLOAD_CHARS);
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof DeadLetter)) return false;
-        DeadLetter d = (DeadLetter) o;
-        return Objects.equals(stream, d.stream) && reason == d.reason && Objects.equals(detail, d.detail)
-                && Objects.equals(payload, d.payload) && Objects.equals(topic, d.topic)
-                && Objects.equals(partition, d.partition) && Objects.equals(offset, d.offset);
+        return Json.same(this, o);
     }
 
     @Override
@@ -53,7 +50,6 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + stream + " " + reason + " (" + detail + ") " + payload
-                + (topic == null ? "" : " @" + topic + "/" + partition + "/" + offset) + "}";
+        return Json.show(this);
     }
 }

@@ -147,6 +147,16 @@ public final class Json {
         }
     }
 
+    /** Whether two records are of one type and write the same JSON: what equality of records means here. */
+    public static boolean same(Object a, Object b) {
+        return a == b || a != null && b != null && a.getClass() == b.getClass() && write(a).equals(write(b));
+    }
+
+    /** A record for logs and test failures: its type and its JSON. */
+    public static String show(Object record) {
+        return record.getClass().getSimpleName() + write(record);
+    }
+
     // ---- errors ----
 
     private static InvalidRecordException explain(JsonMappingException e, JsonParser p) throws JsonProcessingException {

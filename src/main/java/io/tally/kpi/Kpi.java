@@ -1,5 +1,6 @@
 package io.tally.kpi;
 
+import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -156,24 +157,10 @@ public class Kpi implements Record, Validated {
         }
     }
 
+    /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Kpi)) return false;
-        Kpi k = (Kpi) o;
-        return windowStart == k.windowStart && windowEnd == k.windowEnd && isFinal == k.isFinal && views == k.views
-                && likes == k.likes && comments == k.comments && shares == k.shares && clicks == k.clicks
-                && Double.compare(units, k.units) == 0 && gmvCents == k.gmvCents && orders == k.orders
-                && newCustomerOrders == k.newCustomerOrders && attributedOrders == k.attributedOrders
-                && attributedGmvCents == k.attributedGmvCents && commissionCents == k.commissionCents
-                && marginCents == k.marginCents && refunds == k.refunds
-                && refundedAmountCents == k.refundedAmountCents && spendCents == k.spendCents
-                && netGmvCents == k.netGmvCents && Objects.equals(dimension, k.dimension)
-                && Objects.equals(key, k.key) && Objects.equals(engagementRate, k.engagementRate)
-                && Objects.equals(ctr, k.ctr) && Objects.equals(aovCents, k.aovCents)
-                && Objects.equals(conversionRate, k.conversionRate) && Objects.equals(cpaCents, k.cpaCents)
-                && Objects.equals(newCustomerRate, k.newCustomerRate)
-                && Objects.equals(marginPerOrderCents, k.marginPerOrderCents)
-                && Objects.equals(gmvShare, k.gmvShare) && Objects.equals(stock, k.stock);
+        return Json.same(this, o);
     }
 
     @Override
@@ -183,8 +170,6 @@ public class Kpi implements Record, Validated {
 
     @Override
     public String toString() {
-        return "Kpi{" + upsertKey() + (isFinal ? " final" : "") + " views=" + views + " clicks=" + clicks + " gmv="
-                + gmvCents + "c orders=" + orders + " attributed=" + attributedOrders + " commission="
-                + commissionCents + "c}";
+        return Json.show(this);
     }
 }
