@@ -44,11 +44,4 @@ public enum Stream {
             default: return false;
         }
     }
-
-    public static Stream ofWireName(String name) {
-        for (Stream s : values()) {
-            if (s.wireName.equals(name)) return s;
-        }
-        throw new IllegalArgumentException("unknown stream '" + name + "'");
-    }
 }

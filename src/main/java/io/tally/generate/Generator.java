@@ -183,11 +183,6 @@ public final class Generator implements Iterator<GeneratedRecord> {
         }
     }
 
-    /** Follow-ups waiting in the queue (for tests of bounded memory). */
-    int pending() {
-        return queue.size();
-    }
-
     // ---- scheduling ----
 
     private static final class Entry {

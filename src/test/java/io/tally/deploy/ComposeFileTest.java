@@ -93,7 +93,7 @@ class ComposeFileTest {
         for (TallyConfig c : jobConfigs.values()) {
             used.addAll(c.topics.values());
             c.topics.forEach((stream, topic) -> {
-                if (io.tally.event.Stream.ofWireName(stream).isInput()) usedInputs.add(topic);
+                if (io.tally.testing.Streams.ofWireName(stream).isInput()) usedInputs.add(topic);
             });
         }
         String script = read("jobs/compose/create-topics.sh");

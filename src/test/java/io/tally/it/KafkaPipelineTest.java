@@ -3,7 +3,9 @@ package io.tally.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.cli.RunCommand;
+import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
+import io.tally.core.DeadLetters;
 import io.tally.event.Stream;
 import io.tally.connect.KafkaIo;
 import io.tally.pipeline.KafkaSinks;
@@ -20,20 +22,34 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamEdge;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.operators.SourceOperatorFactory;
+import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +57,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole pipeline on a real in-process Kafka broker and a Flink MiniCluster with RocksDB and checkpoints: records
  * go in through the input topics, attributions come out of their topic read with read_committed — complete and free of
  * duplicates although a task fails once mid-stream after a checkpoint — and bad records land in the dead-letter
- * topic while the job keeps running.
+ * topic while the job keeps running. Each job deployed on its own, as {@code run} builds it from {@code jobs/*.yaml}:
+ * the topics it reads and writes, its operators' uids, and which job reports whose bad records.
  */
 class KafkaPipelineTest {
     @RegisterExtension
@@ -186,16 +203,162 @@ class KafkaPipelineTest {
         }
     }
 
-    @Test
-    void runCommandBuildsEveryJobOnItsOwn() {
-        TallyConfig config = new TallyConfig();
-        config.kafka.bootstrapServers = KAFKA.bootstrapServers();
-        // The attribution sink orders records per partition of its topic: it must exist when the job is built.
-        io.tally.local.Topics.createAll(KAFKA.admin(), config, 2);
-        for (Job job : List.of(Job.ATTRIBUTION, Job.KPIS)) {
+    /**
+     * The topics each deployable job writes under its shipped configuration: contract facts (CONTRACT sections 3 to 6,
+     * the {@code write:} lines of {@code jobs/*.yaml}), stated here rather than derived from the code under test.
+     */
+    private static final Map<Job, Set<String>> WRITES = Map.of(
+            Job.ATTRIBUTION, Set.of("tally.attributions", "tally.attributions-shadow", "tally.dead-letters"),
+            Job.KPIS, Set.of("tally.kpis", "tally.dead-letters"),
+            Job.ALERTS, Set.of("tally.alerts", "tally.dead-letters"));
+
+    /** A job's graph as {@code run <job> --config jobs/<job>.yaml} builds it, with the configuration it was built from. */
+    private record Deployed(Job job, TallyConfig config, StreamGraph graph) {
+        /** The topic in each Kafka source's or sink's name ("Source: Kafka tally.views", "Kafka tally.kpis: Writer"). */
+        Set<String> topics(Class<?> operatorFactory) {
+            Set<String> topics = new TreeSet<>();
+            for (StreamNode n : graph.getStreamNodes()) {
+                if (!operatorFactory.isInstance(n.getOperatorFactory())) continue;
+                Matcher m = KAFKA_TOPIC.matcher(n.getOperatorName());
+                assertThat(m.find()).as("%s: %s names no Kafka topic", job, n.getOperatorName()).isTrue();
+                topics.add(m.group(1));
+            }
+            return topics;
+        }
+
+        Set<String> reads() {
+            return topics(SourceOperatorFactory.class);
+        }
+
+        Set<String> writes() {
+            return topics(SinkWriterOperatorFactory.class);
+        }
+
+        /**
+         * The input streams whose ingestion dead letters (Admit's and Deduplicate's side output, uids
+         * {@code admit-<stream>} and {@code dedup-<stream>}) reach the job's dead-letter sink.
+         */
+        Set<Stream> reportedDeadLetters() {
+            String sink = "Kafka " + config.topic(Stream.DEAD_LETTERS) + ":";
+            Deque<StreamNode> todo = new ArrayDeque<>();
+            for (StreamNode n : graph.getStreamNodes()) {
+                if (n.getOperatorFactory() instanceof SinkWriterOperatorFactory && n.getOperatorName().startsWith(sink)) {
+                    todo.add(n);
+                }
+            }
+            assertThat(todo).as("%s has a dead-letter sink", job).hasSize(1);
+            Set<Stream> reported = EnumSet.noneOf(Stream.class);
+            Set<Integer> seen = new HashSet<>();
+            while (!todo.isEmpty()) {
+                for (StreamEdge e : todo.poll().getInEdges()) {
+                    StreamNode from = graph.getStreamNode(e.getSourceId());
+                    if (e.getOutputTag() != null && e.getOutputTag().getId().equals(DeadLetters.TAG.getId())) {
+                        for (Stream s : Stream.values()) {
+                            String uid = from.getTransformationUID();
+                            if (("admit-" + s.wireName()).equals(uid) || ("dedup-" + s.wireName()).equals(uid)) {
+                                reported.add(s);
+                            }
+                        }
+                    }
+                    if (seen.add(from.getId())) todo.add(from);
+                }
+            }
+            return reported;
+        }
+    }
+
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("Kafka ([^\\s:]+)");
+
+    /** Built once: building a graph executes nothing, and the tests below only inspect it. */
+    private static final Map<Job, Deployed> DEPLOYED = new EnumMap<>(Job.class);
+
+    @BeforeAll
+    static void buildEveryDeployableJobOnItsOwnFromItsShippedConfiguration() {
+        for (Job job : Job.values()) {
+            if (job == Job.ALL) continue; // the whole pipeline in one graph is for local and replay: run refuses it
+            TallyConfig config = ConfigLoader.load(repoRoot().resolve("jobs").resolve(job.name().toLowerCase() + ".yaml"),
+                    Map.of());
+            config.kafka.bootstrapServers = KAFKA.bootstrapServers();
+            // The attribution and KPI sinks order records per partition of their topic: it must exist at build time.
+            Topics.createAll(KAFKA.admin(), config, 2);
             StreamExecutionEnvironment env = Environments.create(config, Environments.Mode.CLUSTER);
             RunCommand.build(env, job, config);
-            assertThat(env.getStreamGraph().getStreamNodes()).as(job.name()).isNotEmpty();
+            DEPLOYED.put(job, new Deployed(job, config, env.getStreamGraph()));
         }
+        assertThat(DEPLOYED).containsOnlyKeys(WRITES.keySet());
+    }
+
+    @Test
+    void eachJobDeployedOnItsOwnReadsTheTopicsOfItsDeclaredStreamsAndWritesItsContractTopics() {
+        for (Deployed d : DEPLOYED.values()) {
+            Set<String> declared = new TreeSet<>();
+            for (Stream s : d.job().inputs()) declared.add(d.config().topic(s));
+            assertThat(d.reads()).as("topics %s reads", d.job()).isEqualTo(declared);
+            assertThat(d.writes()).as("topics %s writes", d.job()).isEqualTo(new TreeSet<>(WRITES.get(d.job())));
+        }
+    }
+
+    @Test
+    void theKpiAndAlertJobsReadBackWhatTheJobUpstreamOfThemWrites() {
+        assertThat(DEPLOYED.get(Job.KPIS).reads()).contains("tally.attributions");
+        assertThat(DEPLOYED.get(Job.ALERTS).reads()).contains("tally.kpis");
+        // Any topic of Tally's own output a job reads must be written by another job, or it would wait forever.
+        for (Deployed d : DEPLOYED.values()) {
+            Set<String> writtenByOthers = new HashSet<>();
+            for (Deployed other : DEPLOYED.values()) {
+                if (other != d) writtenByOthers.addAll(other.writes());
+            }
+            for (Stream s : d.job().inputs()) {
+                if (!s.isInput()) {
+                    assertThat(writtenByOthers).as("%s reads %s", d.job(), s).contains(d.config().topic(s));
+                }
+            }
+        }
+    }
+
+    /**
+     * Flink restores an operator's state from a savepoint by its uid; an operator without one gets an id hashed from
+     * the graph's shape, which changes with any edit upstream. Sources (offsets), sinks (transactions), Admit (greatest
+     * ts per partition) and keyed operators hold state, and the graph does not tell them all apart from stateless
+     * ones, so every operator must have a uid, and no two the same (Flink only rejects those at submission).
+     */
+    @Test
+    void everyOperatorOfEachJobHasAUidOfItsOwn() {
+        for (Deployed d : DEPLOYED.values()) {
+            List<String> uids = new ArrayList<>();
+            for (StreamNode n : d.graph().getStreamNodes()) {
+                assertThat(n.getTransformationUID()).as("uid of %s in %s", n.getOperatorName(), d.job()).isNotNull();
+                uids.add(n.getTransformationUID());
+            }
+            assertThat(uids).as("uids of %s", d.job()).doesNotHaveDuplicates();
+        }
+    }
+
+    /**
+     * Deployed separately, the jobs share the dead-letter topic and some inputs (the KPI job also reads views, clicks,
+     * products and creators): a bad record must be reported by exactly one of them, not once per job reading it.
+     */
+    @Test
+    void theBadRecordsOfEveryStreamReadAreReportedByExactlyOneJob() {
+        Set<Stream> read = EnumSet.noneOf(Stream.class);
+        Map<Stream, Job> reportedBy = new EnumMap<>(Stream.class);
+        for (Deployed d : DEPLOYED.values()) {
+            read.addAll(d.job().inputs());
+            Set<Stream> reported = d.reportedDeadLetters();
+            assertThat(reported).as("streams %s reports", d.job()).isEqualTo(d.job().reportedInputs());
+            for (Stream s : reported) {
+                Job before = reportedBy.put(s, d.job());
+                assertThat(before).as("%s reported by %s and %s", s, before, d.job()).isNull();
+            }
+        }
+        assertThat(reportedBy.keySet()).as("streams whose bad records some job reports").isEqualTo(read);
+    }
+
+    /** The project's root, where {@code jobs/} is, whichever directory the tests run in. */
+    private static Path repoRoot() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("jobs"))) return p;
+        }
+        throw new IllegalStateException("no pom.xml with a jobs/ directory above " + System.getProperty("user.dir"));
     }
 }

@@ -11,6 +11,7 @@ import io.tally.generate.GeneratorSettings;
 import io.tally.pipeline.Job;
 import io.tally.pipeline.Replay;
 import io.tally.testing.KafkaBroker;
+import io.tally.testing.Streams;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class SavepointCompatibilityTest {
                 new GZIPInputStream(Files.newInputStream(kept.resolve(INPUT))), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode r = JSON.readTree(line);
-                all.add(new Traffic.Input(Stream.ofWireName(r.get("stream").asText()), null, r.get("key").asText(),
+                all.add(new Traffic.Input(Streams.ofWireName(r.get("stream").asText()), null, r.get("key").asText(),
                         r.get("value").asText(), r.get("ts").asLong()));
             }
         }
