@@ -62,7 +62,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /**
- * The JSON Schemas in {@code schemas/} describe exactly the records of CONTRACT.md and what {@link RecordWriter}
+ * The JSON Schemas in {@code schemas/} describe exactly the records of CONTRACT.md and what {@link Json}
  * writes: the schemas are well-formed 2020-12, every record the project builds validates, and each important rule of
  * the contract rejects a line that breaks it.
  */
@@ -205,7 +205,7 @@ class SchemasTest {
         return names;
     }
 
-    // ---- records built as Java objects and written by RecordWriter validate ----
+    // ---- records built as Java objects and written by Json validate ----
 
     @ParameterizedTest
     @MethodSource

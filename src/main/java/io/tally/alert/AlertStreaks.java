@@ -185,9 +185,9 @@ final class AlertStreaks {
 
         static Reading of(AlertRule rule, long slotStart, Kpi record, Thresholds.Previous history) {
             if (record == null) return none(slotStart);
-            Double value = record.value(Metric.of(rule.metric));
+            Double value = record.value(rule.metric());
             Double threshold = Thresholds.threshold(rule, record, history);
-            boolean breach = Thresholds.sampleMet(rule, record) && Thresholds.holds(value, rule.op, threshold);
+            boolean breach = Thresholds.sampleMet(rule, record) && Thresholds.holds(value, rule.operator(), threshold);
             return new Reading(slotStart, value, threshold, breach);
         }
     }

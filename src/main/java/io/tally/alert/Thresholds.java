@@ -33,7 +33,7 @@ public final class Thresholds {
         if (rule.thresholdValue != null) return rule.thresholdValue;
         if (rule.thresholdMetric != null) return record.value(Metric.of(rule.thresholdMetric));
         long size = record.windowEnd - record.windowStart;
-        Metric metric = Metric.of(rule.metric);
+        Metric metric = rule.metric();
         double sum = 0;
         int slots = 0;
         for (int i = 1; i <= rule.baselineWindows; i++) {
@@ -61,7 +61,7 @@ public final class Thresholds {
     }
 
     /** value op threshold, false where either is null. */
-    public static boolean holds(Double value, String op, Double threshold) {
-        return value != null && threshold != null && Op.of(op).holds(value, threshold);
+    public static boolean holds(Double value, Op op, Double threshold) {
+        return value != null && threshold != null && op.holds(value, threshold);
     }
 }

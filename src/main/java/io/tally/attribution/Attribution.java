@@ -108,6 +108,16 @@ public class Attribution implements Record, Validated {
         return a;
     }
 
+    /** The tier, typed (the field keeps the string: Flink state holds attributions with it); null for touch NONE. */
+    public Tier tier() {
+        return tier == null ? null : Tier.valueOf(tier);
+    }
+
+    /** CANCEL or REFUND for a reversal, typed as {@link #tier()} is; null otherwise. */
+    public UpdateKind updateKind() {
+        return updateKind == null ? null : UpdateKind.valueOf(updateKind);
+    }
+
     @Override
     public long eventTime() {
         return ts;

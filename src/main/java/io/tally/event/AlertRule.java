@@ -91,6 +91,19 @@ public class AlertRule implements Serializable, Record {
 
     public AlertRule() {}
 
+    /** The fields Flink state keeps as strings, typed. */
+    public Dimension dimension() {
+        return Dimension.valueOf(dimension);
+    }
+
+    public Metric metric() {
+        return Metric.of(metric);
+    }
+
+    public Op operator() {
+        return Op.of(op);
+    }
+
     @Override
     public long eventTime() {
         return ts;

@@ -30,8 +30,8 @@ public class GmvShare extends KeyedProcessFunction<String, Kpi, Kpi> {
     }
 
     static boolean hasShare(Kpi k) {
-        return Dimension.CREATOR.name().equals(k.dimension) || Dimension.TIER.name().equals(k.dimension)
-                || Dimension.FORMAT.name().equals(k.dimension);
+        Dimension d = k.dimension();
+        return d == Dimension.CREATOR || d == Dimension.TIER || d == Dimension.FORMAT;
     }
 
     @Override
@@ -49,7 +49,7 @@ public class GmvShare extends KeyedProcessFunction<String, Kpi, Kpi> {
             return;
         }
         ctx.timerService().registerEventTimeTimer(k.windowEnd - 1);
-        if (Dimension.ALL.name().equals(k.dimension)) {
+        if (k.dimension() == Dimension.ALL) {
             allAttributedGmv.update(k.attributedGmvCents);
             out.collect(k);
         } else if (!hasShare(k)) {

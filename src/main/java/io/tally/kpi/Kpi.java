@@ -111,6 +111,11 @@ public class Kpi implements Record, Validated {
         return isFinal ? windowEnd - 1 : Long.MIN_VALUE;
     }
 
+    /** The dimension, typed (the field keeps the string: Flink state holds KPI records with it). */
+    public Dimension dimension() {
+        return Dimension.valueOf(dimension);
+    }
+
     /**
      * A metric of this record as alert rules compare it: counts as they are, money in currency units (cents / 100),
      * ratios as they are; null where the metric is null.

@@ -94,7 +94,7 @@ public final class KpiContributions {
     /** Adds partial records of a checkpointed batch; partials of one window record add up. */
     public void restore(Iterable<Kpi> checkpointed) {
         for (Kpi k : checkpointed) {
-            KpiMath.add(partialOf(new WindowRecord(Dimension.valueOf(k.dimension), k.key, k.windowStart, k.windowEnd)), k);
+            KpiMath.add(partialOf(new WindowRecord(k.dimension(), k.key, k.windowStart, k.windowEnd)), k);
         }
     }
 

@@ -140,7 +140,7 @@ public class KpiWindows extends KeyedCoProcessFunction<String, Kpi, Product, Kpi
 
     /** Stock of the product version with the greatest ts before the window's end; null for other dimensions. */
     private Long stockAt(Kpi window) throws Exception {
-        if (!Dimension.PRODUCT.name().equals(window.dimension)) return null;
+        if (window.dimension() != Dimension.PRODUCT) return null;
         Product p = AsOf.find(productVersions.value(), v -> v.ts, window.windowEnd - 1);
         return p == null ? null : p.stock;
     }

@@ -1,5 +1,7 @@
 package io.tally.alert;
 
+import io.tally.event.Op;
+
 import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class ThresholdsTest {
         AlertRule rule = versus("r", 0, "cpa", ">", "marginPerOrder");
 
         assertThat(Thresholds.threshold(rule, record, history)).isEqualTo(9.99);
-        assertThat(Thresholds.holds(12.5, rule.op, Thresholds.threshold(rule, record, history))).isTrue();
+        assertThat(Thresholds.holds(12.5, rule.operator(), Thresholds.threshold(rule, record, history))).isTrue();
     }
 
     @Test
@@ -143,14 +145,14 @@ class ThresholdsTest {
             "1.0, <=, 1.0, true", "1.5, <=, 1.0, false", "0.5, <=, 1.0, true",
             "-2.0, <=, 0.0, true", "0.0, <=, 0.0, true"})
     void operators(double value, String op, double threshold, boolean holds) {
-        assertThat(Thresholds.holds(value, op, threshold)).isEqualTo(holds);
+        assertThat(Thresholds.holds(value, Op.of(op), threshold)).isEqualTo(holds);
     }
 
     @ParameterizedTest(name = "{0} with a null never holds")
     @CsvSource({">", ">=", "<", "<="})
     void aNullValueOrThresholdNeverHolds(String op) {
-        assertThat(Thresholds.holds(null, op, 1.0)).isFalse();
-        assertThat(Thresholds.holds(1.0, op, null)).isFalse();
-        assertThat(Thresholds.holds(null, op, null)).isFalse();
+        assertThat(Thresholds.holds(null, Op.of(op), 1.0)).isFalse();
+        assertThat(Thresholds.holds(1.0, Op.of(op), null)).isFalse();
+        assertThat(Thresholds.holds(null, Op.of(op), null)).isFalse();
     }
 }
