@@ -23,24 +23,22 @@ public final class AttributionModels {
      */
     public static List<Credit> credit(Model model, List<TouchPoint> candidates, long orderTs, long halfLifeMs) {
         int n = candidates.size();
-        switch (model) {
-            case LAST_CLICK:
-                return List.of(new Credit(candidates.get(n - 1), BigDecimal.ONE));
-            case FIRST_CLICK:
-                return List.of(new Credit(candidates.get(0), BigDecimal.ONE));
-            case LINEAR: {
+        return switch (model) {
+            case LAST_CLICK -> List.of(new Credit(candidates.get(n - 1), BigDecimal.ONE));
+            case FIRST_CLICK -> List.of(new Credit(candidates.get(0), BigDecimal.ONE));
+            case LINEAR -> {
                 double[] share = new double[n];
                 Arrays.fill(share, 1);
-                return merge(candidates, share);
+                yield merge(candidates, share);
             }
-            case TIME_DECAY: {
+            case TIME_DECAY -> {
                 double[] share = new double[n];
                 for (int i = 0; i < n; i++) {
                     share[i] = Math.pow(2.0, -(double) (orderTs - candidates.get(i).ts) / halfLifeMs);
                 }
-                return merge(candidates, share);
+                yield merge(candidates, share);
             }
-            case POSITION_BASED: {
+            case POSITION_BASED -> {
                 // In units of 1 / (5 (n - 2)) for n > 2: first and last 0.4 = 2 (n - 2) units, each middle click 1.
                 double[] share = new double[n];
                 if (n <= 2) {
@@ -50,11 +48,9 @@ public final class AttributionModels {
                     share[0] = 2.0 * (n - 2);
                     share[n - 1] = 2.0 * (n - 2);
                 }
-                return merge(candidates, share);
+                yield merge(candidates, share);
             }
-            default:
-                throw new IllegalArgumentException("unknown model " + model);
-        }
+        };
     }
 
     /**

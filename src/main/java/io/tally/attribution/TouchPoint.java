@@ -80,8 +80,7 @@ public class TouchPoint {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof TouchPoint)) return false;
-        TouchPoint t = (TouchPoint) o;
+        if (!(o instanceof TouchPoint t)) return false;
         return ts == t.ts && Objects.equals(eventId, t.eventId) && Objects.equals(creatorId, t.creatorId)
                 && Objects.equals(contentId, t.contentId) && Objects.equals(contentFormat, t.contentFormat)
                 && Arrays.equals(productIds, t.productIds);

@@ -121,8 +121,7 @@ public final class ConfigLoader {
     public static String describe(TallyConfig config) {
         ObjectNode tree = MAPPER.valueToTree(config);
         JsonNode properties = tree.path("kafka").path("properties");
-        if (properties instanceof ObjectNode) {
-            ObjectNode props = (ObjectNode) properties;
+        if (properties instanceof ObjectNode props) {
             for (String name : fieldNames(props)) {
                 if (isSecret(name)) props.put(name, REDACTED);
             }
@@ -163,8 +162,7 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": no such file", e);
         } catch (JacksonException e) {
             // SnakeYAML's own message spans several lines with an excerpt; its one-line problem is enough here
-            String problem = e.getCause() instanceof MarkedYAMLException
-                    ? ((MarkedYAMLException) e.getCause()).getProblem() : e.getOriginalMessage();
+            String problem = e.getCause() instanceof MarkedYAMLException y ? y.getProblem() : e.getOriginalMessage();
             throw new ConfigException(source + ": " + at(e.getLocation()) + "not valid YAML: " + problem, e);
         } catch (IOException e) {
             throw new ConfigException(source + ": cannot be read: " + e, e);
@@ -178,16 +176,14 @@ public final class ConfigLoader {
 
     /** Replaces {@code ${VAR}} in every string value of the tree, before binding (so it also feeds numbers). */
     private static void substitute(JsonNode node, String path, EnvSubstitution env, String source) {
-        if (node instanceof ObjectNode) {
-            ObjectNode obj = (ObjectNode) node;
+        if (node instanceof ObjectNode obj) {
             for (String name : fieldNames(obj)) {
                 String key = path.isEmpty() ? name : path + "." + name;
                 JsonNode child = obj.get(name);
                 if (child.isTextual()) obj.set(name, substituted(child, key, env, source));
                 else substitute(child, key, env, source);
             }
-        } else if (node instanceof ArrayNode) {
-            ArrayNode arr = (ArrayNode) node;
+        } else if (node instanceof ArrayNode arr) {
             for (int i = 0; i < arr.size(); i++) {
                 String key = path + "[" + i + "]";
                 JsonNode child = arr.get(i);
@@ -255,8 +251,7 @@ public final class ConfigLoader {
 
     private static String explain(JsonMappingException e) {
         String key = dottedKey(e.getPath());
-        if (e instanceof UnrecognizedPropertyException) {
-            UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
+        if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : " (known: " + u.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
             return "unknown key '" + key + "'" + known;
@@ -265,16 +260,15 @@ public final class ConfigLoader {
         if (e instanceof InvalidNullException) {
             return prefix + "has no value (write one, or leave the key out to keep the default)";
         }
-        if (e instanceof InvalidFormatException) {
-            InvalidFormatException f = (InvalidFormatException) e;
+        if (e instanceof InvalidFormatException f) {
             if (f.getTargetType() == Duration.class) return prefix + f.getOriginalMessage();
             return prefix + "'" + f.getValue() + "' is not " + expected(f.getTargetType());
         }
-        if (e instanceof MismatchedInputException && ((MismatchedInputException) e).getTargetType() != null) {
-            return prefix + "expected " + expected(((MismatchedInputException) e).getTargetType());
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return prefix + "expected " + expected(m.getTargetType());
         }
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        String detail = cause instanceof JacksonException ? ((JacksonException) cause).getOriginalMessage() : cause.getMessage();
+        String detail = cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage();
         return prefix + detail;
     }
 

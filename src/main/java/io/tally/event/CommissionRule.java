@@ -62,8 +62,7 @@ public class CommissionRule implements Record {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof CommissionRule)) return false;
-        CommissionRule r = (CommissionRule) o;
+        if (!(o instanceof CommissionRule r)) return false;
         return ts == r.ts && deleted == r.deleted && Objects.equals(ruleId, r.ruleId)
                 && Objects.equals(merchantId, r.merchantId) && Objects.equals(productId, r.productId)
                 && Objects.equals(creatorId, r.creatorId) && compare(rate, r.rate) && compare(bonusRate, r.bonusRate)

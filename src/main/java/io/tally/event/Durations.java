@@ -23,14 +23,13 @@ public final class Durations {
         }
         try {
             long n = Long.parseLong(m.group(1));
-            Duration d;
-            switch (m.group(2)) {
-                case "ms": d = Duration.ofMillis(n); break;
-                case "s": d = Duration.ofSeconds(n); break;
-                case "m": d = Duration.ofMinutes(n); break;
-                case "h": d = Duration.ofHours(n); break;
-                default: d = Duration.ofDays(n); break;
-            }
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n); // "d": FORMAT allows nothing else
+            };
             d.toMillis(); // everything downstream works in epoch milliseconds
             return d;
         } catch (NumberFormatException | ArithmeticException e) {

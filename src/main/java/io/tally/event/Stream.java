@@ -39,9 +39,10 @@ public enum Stream {
 
     /** What shoppers and merchants do (as opposed to reference data and rules): views to orders, updates, spend. */
     public boolean isActivity() {
-        switch (this) {
-            case VIEWS: case ENGAGEMENTS: case CLICKS: case ORDERS: case ORDER_UPDATES: case SPEND: return true;
-            default: return false;
-        }
+        return switch (this) {
+            case VIEWS, ENGAGEMENTS, CLICKS, ORDERS, ORDER_UPDATES, SPEND -> true;
+            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+                    DEAD_LETTERS -> false;
+        };
     }
 }

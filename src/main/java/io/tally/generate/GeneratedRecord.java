@@ -68,16 +68,16 @@ public final class GeneratedRecord {
      * spend: creatorId; products, creators: their id; commission and alert rules: ruleId. Null for a raw line.
      */
     public String key() {
-        if (record instanceof View) return ((View) record).userId;
-        if (record instanceof Engagement) return ((Engagement) record).userId;
-        if (record instanceof Click) return ((Click) record).userId;
-        if (record instanceof Order) return ((Order) record).userId;
-        if (record instanceof OrderUpdate) return ((OrderUpdate) record).orderId;
-        if (record instanceof Spend) return ((Spend) record).creatorId;
-        if (record instanceof Product) return ((Product) record).productId;
-        if (record instanceof Creator) return ((Creator) record).creatorId;
-        if (record instanceof CommissionRule) return ((CommissionRule) record).ruleId;
-        if (record instanceof AlertRule) return ((AlertRule) record).ruleId;
+        if (record instanceof View v) return v.userId;
+        if (record instanceof Engagement e) return e.userId;
+        if (record instanceof Click c) return c.userId;
+        if (record instanceof Order o) return o.userId;
+        if (record instanceof OrderUpdate u) return u.orderId;
+        if (record instanceof Spend s) return s.creatorId;
+        if (record instanceof Product p) return p.productId;
+        if (record instanceof Creator c) return c.creatorId;
+        if (record instanceof CommissionRule r) return r.ruleId;
+        if (record instanceof AlertRule r) return r.ruleId;
         return null;
     }
 

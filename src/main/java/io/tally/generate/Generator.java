@@ -263,10 +263,11 @@ public final class Generator implements Iterator<GeneratedRecord> {
 
     private static boolean deduplicated(GeneratedRecord r) {
         if (r.isRaw()) return false;
-        switch (r.stream()) {
-            case VIEWS: case ENGAGEMENTS: case CLICKS: case ORDERS: case ORDER_UPDATES: case SPEND: return true;
-            default: return false;
-        }
+        return switch (r.stream()) {
+            case VIEWS, ENGAGEMENTS, CLICKS, ORDERS, ORDER_UPDATES, SPEND -> true;
+            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+                    DEAD_LETTERS -> false;
+        };
     }
 
     // ---- set-up ----
@@ -470,13 +471,13 @@ public final class Generator implements Iterator<GeneratedRecord> {
 
     /** Small creators' audiences trust them more. */
     private static double conversion(Tier tier) {
-        switch (tier) {
-            case NANO: return 0.08;
-            case MICRO: return 0.07;
-            case MID: return 0.06;
-            case MACRO: return 0.05;
-            default: return 0.04;
-        }
+        return switch (tier) {
+            case NANO -> 0.08;
+            case MICRO -> 0.07;
+            case MID -> 0.06;
+            case MACRO -> 0.05;
+            case MEGA, UNKNOWN -> 0.04;
+        };
     }
 
     /** Impulse buys within minutes, most within a day, a tail over the week and a little past the click window. */
@@ -596,19 +597,13 @@ public final class Generator implements Iterator<GeneratedRecord> {
         Catalog.Influencer creator = catalog.creators[pair / catalog.merchants.length];
         Catalog.Merchant merchant = catalog.merchants[pair % catalog.merchants.length];
         SpendKind kind = SpendKind.values()[draw.weighted(SPEND_KINDS)];
-        long cents;
-        switch (kind) {
-            case FLAT_FEE:
-                cents = Math.round(Math.max(50, Math.min(20_000, creator.followers / 1_000.0 * draw.uniform(0.5, 2))))
-                        * 100;
-                break;
-            case SAMPLE:
-                cents = catalog.items[merchant.firstProduct + draw.index(merchant.productCount)].unitCostCents
-                        * draw.between(1, 5);
-                break;
-            default:
-                cents = draw.between(20, 500) * 100;
-        }
+        long cents = switch (kind) {
+            case FLAT_FEE -> Math.round(Math.max(50, Math.min(20_000,
+                    creator.followers / 1_000.0 * draw.uniform(0.5, 2)))) * 100;
+            case SAMPLE -> catalog.items[merchant.firstProduct + draw.index(merchant.productCount)].unitCostCents
+                    * draw.between(1, 5);
+            case ADS -> draw.between(20, 500) * 100;
+        };
         emit(Stream.SPEND, new Spend("s-" + (++spendCount), t, merchant.id, creator.id, cents, kind), t);
     }
 
@@ -616,24 +611,22 @@ public final class Generator implements Iterator<GeneratedRecord> {
 
     private void referenceChange(long t) {
         switch (draw.weighted(new double[] {30, 20, 15, 10, 10, 15})) {
-            case 0: {
+            case 0 -> {
                 int c = draw.index(catalog.creators.length);
                 if (cast != null && (c == cast.microCrossing || c == cast.macroCrossing)) return;
                 Catalog.Influencer creator = catalog.creators[c];
                 grow(c, Math.round(creator.followers * draw.uniform(1.005, 1.05)), t);
-                return;
             }
-            case 1: {
+            case 1 -> {
                 Catalog.Item item = catalog.items[draw.index(catalog.items.length)];
                 long price = Math.round(item.priceCents * draw.uniform(0.85, 1.15) / 100.0) * 100 - 1;
                 item.priceCents = Math.max(price, item.unitCostCents + 1);
                 emit(Stream.PRODUCTS, item.version(t), t);
-                return;
             }
-            case 2: emitRule(program.changeMerchantRate(draw.index(catalog.merchants.length), t), t); return;
-            case 3: emitRule(program.addProductRule(t), t); return;
-            case 4: emitRule(program.deleteProductRule(t), t); return;
-            default: emitRule(program.bonusCampaign(t, draw.logUniform(30 * MINUTE, 3 * DAY)), t);
+            case 2 -> emitRule(program.changeMerchantRate(draw.index(catalog.merchants.length), t), t);
+            case 3 -> emitRule(program.addProductRule(t), t);
+            case 4 -> emitRule(program.deleteProductRule(t), t);
+            default -> emitRule(program.bonusCampaign(t, draw.logUniform(30 * MINUTE, 3 * DAY)), t);
         }
     }
 
@@ -659,31 +652,22 @@ public final class Generator implements Iterator<GeneratedRecord> {
         Catalog.Content content = catalog.contents[draw.index(catalog.contents.length)];
         Catalog.Item item = catalog.items[draw.index(catalog.items.length)];
         String user = randomUser();
-        Object record;
-        switch (stream) {
-            case VIEWS:
-                record = new View(id, t, user, content.creatorId, content.id, content.type, content.format.wire(),
-                        content.productIds);
-                break;
-            case ENGAGEMENTS:
-                record = new Engagement(id, t, user, content.creatorId, content.id, content.type,
-                        content.format.wire(), EngagementKind.LIKE);
-                break;
-            case CLICKS:
-                record = new Click(id, t, user, content.creatorId, content.id, content.type, item.id,
-                        item.merchantId, content.format.wire());
-                break;
-            case ORDERS:
-                record = new Order(id, t, user, item.merchantId,
-                        new OrderLine[] {new OrderLine(id + "-1", item.id, 1, item.priceCents, 0)});
-                break;
-            case ORDER_UPDATES:
-                record = new OrderUpdate(id, t, "o-" + Math.max(1, orderCount), "l-" + Math.max(1, orderCount) + "-1",
-                        UpdateKind.CANCEL, null);
-                break;
-            default:
-                record = new Spend(id, t, item.merchantId, content.creatorId, 10_000, SpendKind.ADS);
-        }
+        Object record = switch (stream) {
+            case VIEWS -> new View(id, t, user, content.creatorId, content.id, content.type, content.format.wire(),
+                    content.productIds);
+            case ENGAGEMENTS -> new Engagement(id, t, user, content.creatorId, content.id, content.type,
+                    content.format.wire(), EngagementKind.LIKE);
+            case CLICKS -> new Click(id, t, user, content.creatorId, content.id, content.type, item.id,
+                    item.merchantId, content.format.wire());
+            case ORDERS -> new Order(id, t, user, item.merchantId,
+                    new OrderLine[] {new OrderLine(id + "-1", item.id, 1, item.priceCents, 0)});
+            case ORDER_UPDATES -> new OrderUpdate(id, t, "o-" + Math.max(1, orderCount),
+                    "l-" + Math.max(1, orderCount) + "-1", UpdateKind.CANCEL, null);
+            case SPEND -> new Spend(id, t, item.merchantId, content.creatorId, 10_000, SpendKind.ADS);
+            // DAMAGEABLE holds only the six streams above
+            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+                    DEAD_LETTERS -> throw new IllegalStateException("not a damageable stream: " + stream);
+        };
         InvalidLines.Damage damage = InvalidLines.Damage.values()[draw.index(InvalidLines.Damage.values().length)];
         String line = InvalidLines.damage(stream, record, damage, draw);
         queue.add(new Entry(jittered(t), seq++, GeneratedRecord.raw(stream, line, t), null, false));

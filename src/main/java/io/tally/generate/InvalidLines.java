@@ -21,49 +21,49 @@ final class InvalidLines {
 
     static String damage(Stream stream, Object record, Damage damage, Draw draw) {
         String json = Json.write(record);
-        switch (damage) {
-            case MALFORMED_JSON:
-                // A line cut short, as by a crashed producer, or one written with single quotes.
-                return draw.chance(0.5) ? json.substring(0, json.length() / 2) : json.replace('"', '\'');
-            case MISSING_FIELD: {
+        return switch (damage) {
+            // A line cut short, as by a crashed producer, or one written with single quotes.
+            case MALFORMED_JSON -> draw.chance(0.5) ? json.substring(0, json.length() / 2) : json.replace('"', '\'');
+            case MISSING_FIELD -> {
                 ObjectNode node = parse(json);
                 String[] required = requiredFields(stream);
                 node.remove(required[draw.index(required.length)]);
-                return node.toString();
+                yield node.toString();
             }
-            default: {
+            case INVALID_VALUE -> {
                 ObjectNode node = parse(json);
                 outOfDomain(stream, node);
-                return node.toString();
+                yield node.toString();
             }
-        }
+        };
     }
 
     private static String[] requiredFields(Stream stream) {
-        switch (stream) {
-            case VIEWS: return new String[] {"eventId", "ts", "userId", "creatorId", "contentId", "contentType"};
-            case ENGAGEMENTS: return new String[] {"eventId", "ts", "userId", "contentId", "kind"};
-            case CLICKS: return new String[] {"eventId", "ts", "userId", "productId", "merchantId"};
-            case ORDERS: return new String[] {"orderId", "ts", "userId", "merchantId", "lines"};
-            case ORDER_UPDATES: return new String[] {"eventId", "ts", "orderId", "lineId", "kind"};
-            case SPEND: return new String[] {"eventId", "ts", "merchantId", "creatorId", "amount", "kind"};
-            default: throw new IllegalArgumentException("no invalid lines for " + stream);
-        }
+        return switch (stream) {
+            case VIEWS -> new String[] {"eventId", "ts", "userId", "creatorId", "contentId", "contentType"};
+            case ENGAGEMENTS -> new String[] {"eventId", "ts", "userId", "contentId", "kind"};
+            case CLICKS -> new String[] {"eventId", "ts", "userId", "productId", "merchantId"};
+            case ORDERS -> new String[] {"orderId", "ts", "userId", "merchantId", "lines"};
+            case ORDER_UPDATES -> new String[] {"eventId", "ts", "orderId", "lineId", "kind"};
+            case SPEND -> new String[] {"eventId", "ts", "merchantId", "creatorId", "amount", "kind"};
+            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+                    DEAD_LETTERS -> throw new IllegalArgumentException("no invalid lines for " + stream);
+        };
     }
 
     private static void outOfDomain(Stream stream, ObjectNode node) {
         switch (stream) {
-            case VIEWS: node.put("contentType", "PODCAST"); break;
-            case ENGAGEMENTS: node.put("kind", "LOVE"); break;
-            case CLICKS: node.put("ts", "yesterday"); break;
-            case ORDERS: {
+            case VIEWS -> node.put("contentType", "PODCAST");
+            case ENGAGEMENTS -> node.put("kind", "LOVE");
+            case CLICKS -> node.put("ts", "yesterday");
+            case ORDERS -> {
                 JsonNode lines = node.get("lines");
                 ((ObjectNode) lines.get(0)).put("quantity", 0);
-                break;
             }
-            case ORDER_UPDATES: node.put("kind", "RETURN"); break;
-            case SPEND: node.put("amount", -10); break;
-            default: throw new IllegalArgumentException("no invalid lines for " + stream);
+            case ORDER_UPDATES -> node.put("kind", "RETURN");
+            case SPEND -> node.put("amount", -10);
+            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+                    DEAD_LETTERS -> throw new IllegalArgumentException("no invalid lines for " + stream);
         }
     }
 

@@ -113,12 +113,11 @@ public final class KpiContributions {
     }
 
     private void addEngagement(Engagement e, String tier) {
-        Consumer<Kpi> one;
-        switch (e.kind) {
-            case LIKE: one = k -> k.likes++; break;
-            case COMMENT: one = k -> k.comments++; break;
-            default: one = k -> k.shares++; break;
-        }
+        Consumer<Kpi> one = switch (e.kind) {
+            case LIKE -> k -> k.likes++;
+            case COMMENT -> k -> k.comments++;
+            case SHARE -> k -> k.shares++;
+        };
         contentKeys(e.ts, e.creatorId, e.contentId, tier, e.contentFormat, one);
     }
 
