@@ -1,6 +1,7 @@
 package io.tally.alert;
 
 import io.tally.io.Json;
+
 import java.util.Objects;
 
 /** A change of an alert's state (CONTRACT section 5). */

@@ -1,6 +1,5 @@
 package io.tally.alert;
 
-import io.tally.event.Metric;
 import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
 

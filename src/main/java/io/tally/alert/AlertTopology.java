@@ -1,8 +1,8 @@
 package io.tally.alert;
 
+import io.tally.core.DeadLetters;
 import io.tally.event.AlertRule;
 import io.tally.io.DeadLetter;
-import io.tally.core.DeadLetters;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
 import io.tally.kpi.Kpi;

@@ -1,10 +1,10 @@
 package io.tally.alert;
 
-import io.tally.event.Durations;
+import io.tally.core.DeadLetters;
 import io.tally.event.AlertRule;
+import io.tally.event.Durations;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
-import io.tally.core.DeadLetters;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 

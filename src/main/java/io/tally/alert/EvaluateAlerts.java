@@ -1,7 +1,7 @@
 package io.tally.alert;
 
-import io.tally.event.AsOf;
 import io.tally.event.AlertRule;
+import io.tally.event.AsOf;
 import io.tally.kpi.Kpi;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;

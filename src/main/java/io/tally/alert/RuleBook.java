@@ -1,7 +1,7 @@
 package io.tally.alert;
 
-import io.tally.event.AsOf;
 import io.tally.event.AlertRule;
+import io.tally.event.AsOf;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.tally.alert;
 
+import io.tally.event.AlertRule;
 import io.tally.event.Metric;
 import io.tally.event.Op;
-import io.tally.event.AlertRule;
 import io.tally.kpi.Kpi;
 
 import java.util.Map;

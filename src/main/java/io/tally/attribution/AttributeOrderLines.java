@@ -1,7 +1,9 @@
 package io.tally.attribution;
 
-import io.tally.event.AsOf;
 import io.tally.attribution.AttributionSettings;
+import io.tally.core.DeadLetters;
+import io.tally.core.TallyMetrics;
+import io.tally.event.AsOf;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
@@ -9,8 +11,6 @@ import io.tally.event.Order;
 import io.tally.event.Product;
 import io.tally.event.View;
 import io.tally.io.DeadLetterReason;
-import io.tally.core.DeadLetters;
-import io.tally.core.TallyMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;

@@ -1,11 +1,11 @@
 package io.tally.attribution;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.event.Record;
 import io.tally.event.Tier;
 import io.tally.event.UpdateKind;
 import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
 import io.tally.io.Validated;
 import io.tally.io.WireFormat.AtLeast;
 import io.tally.io.WireFormat.Cents;
@@ -14,6 +14,7 @@ import io.tally.io.WireFormat.Normalized;
 import io.tally.io.WireFormat.OneOf;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Sign;
+
 import java.math.BigDecimal;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.tally.attribution;
 
 import io.tally.attribution.AttributionSettings;
-import io.tally.io.DeadLetter;
 import io.tally.core.DeadLetters;
+import io.tally.core.NeverIdle;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
@@ -10,7 +10,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
 import io.tally.event.View;
-import io.tally.core.NeverIdle;
+import io.tally.io.DeadLetter;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;

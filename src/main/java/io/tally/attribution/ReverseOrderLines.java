@@ -1,10 +1,10 @@
 package io.tally.attribution;
 
 import io.tally.attribution.AttributionSettings;
+import io.tally.core.DeadLetters;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
-import io.tally.core.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;

@@ -1,7 +1,7 @@
 package io.tally.bench;
 
-import io.tally.event.Durations;
 import io.tally.config.TallyConfig;
+import io.tally.event.Durations;
 import io.tally.generate.GeneratorSettings;
 
 import java.time.Duration;

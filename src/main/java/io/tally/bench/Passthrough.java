@@ -1,13 +1,12 @@
 package io.tally.bench;
 
 import io.tally.config.TallyConfig;
-import io.tally.event.Stream;
-import io.tally.core.DeadLetters;
-import io.tally.connect.KafkaIo;
 import io.tally.connect.Admit;
 import io.tally.connect.Ingested;
+import io.tally.connect.KafkaIo;
 import io.tally.connect.RecordReader;
-import io.tally.io.Json;
+import io.tally.core.DeadLetters;
+import io.tally.event.Stream;
 import io.tally.io.Json;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;

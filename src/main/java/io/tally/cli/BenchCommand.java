@@ -3,8 +3,8 @@ package io.tally.cli;
 import io.tally.bench.BenchReport;
 import io.tally.bench.BenchSettings;
 import io.tally.bench.Benchmark;
-import io.tally.event.Durations;
 import io.tally.config.TallyConfig;
+import io.tally.event.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

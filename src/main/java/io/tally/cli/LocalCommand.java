@@ -1,8 +1,8 @@
 package io.tally.cli;
 
 import io.tally.config.ConfigLoader;
-import io.tally.event.Durations;
 import io.tally.config.TallyConfig;
+import io.tally.event.Durations;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
 import io.tally.generate.KafkaOutput;

@@ -1,10 +1,10 @@
 package io.tally.cli;
 
 import io.tally.config.TallyConfig;
-import io.tally.pipeline.KafkaSinks;
 import io.tally.pipeline.Environments;
 import io.tally.pipeline.Ingest;
 import io.tally.pipeline.Job;
+import io.tally.pipeline.KafkaSinks;
 import io.tally.pipeline.TallyPipeline;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;

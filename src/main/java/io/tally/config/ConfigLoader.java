@@ -1,7 +1,5 @@
 package io.tally.config;
 
-import io.tally.attribution.AttributionSettings;
-import io.tally.event.Durations;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -32,6 +30,8 @@ import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.tally.attribution.AttributionSettings;
+import io.tally.event.Durations;
 import io.tally.event.Stream;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 

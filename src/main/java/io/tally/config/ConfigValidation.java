@@ -1,12 +1,12 @@
 package io.tally.config;
 
-import io.tally.event.Durations;
 import io.tally.alert.AlertSettings;
 import io.tally.alert.AlertTopology;
-import io.tally.attribution.Model;
 import io.tally.attribution.AttributionSettings;
+import io.tally.attribution.Model;
 import io.tally.config.TallyConfig.CheckpointSettings;
 import io.tally.config.TallyConfig.KafkaSettings;
+import io.tally.event.Durations;
 import io.tally.kpi.KpiSettings;
 
 import java.time.Duration;

@@ -2,14 +2,12 @@ package io.tally.config;
 
 import io.tally.alert.AlertSettings;
 import io.tally.attribution.AttributionSettings;
-import io.tally.kpi.KpiSettings;
 import io.tally.event.Stream;
+import io.tally.kpi.KpiSettings;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**

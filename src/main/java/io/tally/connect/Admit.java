@@ -1,10 +1,10 @@
 package io.tally.connect;
 
+import io.tally.core.DeadLetters;
 import io.tally.core.TallyMetrics;
+import io.tally.event.Stream;
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetterReason;
-import io.tally.core.DeadLetters;
-import io.tally.event.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;

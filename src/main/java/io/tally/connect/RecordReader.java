@@ -1,8 +1,5 @@
 package io.tally.connect;
 
-import io.tally.io.DeadLetterReason;
-import io.tally.io.InvalidRecordException;
-import io.tally.io.Json;
 import io.tally.attribution.Attribution;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
@@ -16,6 +13,7 @@ import io.tally.event.Record;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.View;
+import io.tally.io.DeadLetterReason;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
 import io.tally.kpi.Kpi;

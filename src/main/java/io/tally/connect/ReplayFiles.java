@@ -10,13 +10,13 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import javax.annotation.Nullable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Arrays;
+import javax.annotation.Nullable;
 
 /**
  * Replay inputs: {@code IN/<stream>.jsonl}, one JSON object per line, blank lines skipped; a missing file is empty.

@@ -1,9 +1,9 @@
 package io.tally.core;
 
+import io.tally.event.Stream;
 import io.tally.io.DeadLetter;
 import io.tally.io.DeadLetterReason;
 import io.tally.io.Json;
-import io.tally.event.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 

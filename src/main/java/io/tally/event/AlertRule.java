@@ -1,6 +1,5 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.tally.io.Json;
 import io.tally.io.Problem;
 import io.tally.io.Values;
 import io.tally.io.WireFormat.AtLeast;

@@ -1,7 +1,7 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.Json;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Word;

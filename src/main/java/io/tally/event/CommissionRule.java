@@ -5,6 +5,7 @@ import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Rate;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Zero;
+
 import java.math.BigDecimal;
 import java.util.Objects;
 

@@ -1,9 +1,10 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.Json;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
+
 import java.util.Objects;
 
 /** A version of a creator (stream {@code creators}): audience size and the creator's own shopper account. */

@@ -1,10 +1,11 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.Json;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Word;
+
 import java.util.Objects;
 
 /** A like, comment or share on a creator's content (stream {@code engagements}). */

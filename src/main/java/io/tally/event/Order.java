@@ -1,15 +1,15 @@
 package io.tally.event;
 
+import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
+import io.tally.io.Validated;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
-import io.tally.io.InvalidRecordException;
-import io.tally.io.Validated;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /** An order of a user at a merchant, with 1..1000 lines (stream {@code orders}). */
 @TypeInfo(OrderSerializer.Factory.class)

@@ -1,12 +1,13 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
 import io.tally.io.WireFormat.AtLeast;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
+
 import java.util.Objects;
 
 /** One line of an order. Money is in cents (exact): the contract allows at most 2 decimals. */

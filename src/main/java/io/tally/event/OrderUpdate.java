@@ -1,13 +1,14 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
+import io.tally.io.Validated;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Sign;
-import io.tally.io.InvalidRecordException;
-import io.tally.io.Validated;
+
 import java.util.Objects;
 
 /** A cancel or (partial) refund of one order line (stream {@code order-updates}). */

@@ -1,10 +1,11 @@
 package io.tally.event;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tally.io.Json;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
+
 import java.util.Objects;
 
 /** A version of a product (stream {@code products}): price and unit cost in cents, stock in units. */

@@ -4,6 +4,7 @@ import io.tally.io.Json;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.Id;
 import io.tally.io.WireFormat.Required;
+
 import java.util.Objects;
 
 /** Money a merchant spent on a creator besides commission (stream {@code spend}), in cents. */

@@ -1,6 +1,5 @@
 package io.tally.kpi;
 
-import io.tally.io.Json;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -8,12 +7,14 @@ import io.tally.event.Dimension;
 import io.tally.event.Metric;
 import io.tally.event.Record;
 import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
 import io.tally.io.Validated;
 import io.tally.io.WireFormat.AtLeast;
 import io.tally.io.WireFormat.Cents;
 import io.tally.io.WireFormat.OneOf;
 import io.tally.io.WireFormat.Required;
 import io.tally.io.WireFormat.Sign;
+
 import java.math.BigDecimal;
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
 package io.tally.kpi;
 
-import io.tally.event.Dimension;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.Touch;
 import io.tally.event.Click;
+import io.tally.event.Dimension;
 import io.tally.event.Engagement;
 import io.tally.event.Spend;
 import io.tally.event.View;

@@ -1,7 +1,6 @@
 package io.tally.kpi;
 
 import io.tally.attribution.Attribution;
-import io.tally.kpi.KpiSettings;
 import io.tally.core.NeverIdle;
 import io.tally.event.Click;
 import io.tally.event.Creator;
@@ -9,6 +8,7 @@ import io.tally.event.Engagement;
 import io.tally.event.Product;
 import io.tally.event.Spend;
 import io.tally.event.View;
+import io.tally.kpi.KpiSettings;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;

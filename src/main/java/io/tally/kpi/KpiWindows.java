@@ -1,7 +1,7 @@
 package io.tally.kpi;
 
-import io.tally.event.Dimension;
 import io.tally.event.AsOf;
+import io.tally.event.Dimension;
 import io.tally.event.Product;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.event.Stream;
 import io.tally.event.Dimension;
+import io.tally.event.Stream;
 
 import java.math.BigDecimal;
 import java.time.Duration;

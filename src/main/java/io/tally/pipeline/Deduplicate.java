@@ -1,13 +1,13 @@
 package io.tally.pipeline;
 
+import io.tally.core.DeadLetters;
 import io.tally.event.Event;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
-import io.tally.core.DeadLetters;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;

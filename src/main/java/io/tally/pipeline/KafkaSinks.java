@@ -1,11 +1,11 @@
 package io.tally.pipeline;
 
+import io.tally.config.TallyConfig;
+import io.tally.connect.KafkaIo.Field;
 import io.tally.connect.KafkaIo;
 import io.tally.connect.OrderByPartition;
-import io.tally.config.TallyConfig;
 import io.tally.event.Stream;
 import io.tally.io.Json;
-import io.tally.connect.KafkaIo.Field;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 

@@ -2,12 +2,12 @@ package io.tally.pipeline;
 
 import io.tally.config.TallyConfig;
 import io.tally.connect.KafkaIo;
-import io.tally.event.Stream;
-import io.tally.io.Json;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import io.tally.connect.LineFileSink;
 import io.tally.connect.ReplayOutput;
+import io.tally.event.Stream;
+import io.tally.io.Json;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 

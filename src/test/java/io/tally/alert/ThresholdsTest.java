@@ -1,8 +1,7 @@
 package io.tally.alert;
 
-import io.tally.event.Op;
-
 import io.tally.event.AlertRule;
+import io.tally.event.Op;
 import io.tally.kpi.Kpi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

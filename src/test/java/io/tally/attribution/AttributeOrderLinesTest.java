@@ -8,8 +8,6 @@ import io.tally.event.Money;
 import io.tally.event.Order;
 import io.tally.event.Product;
 import io.tally.event.View;
-import io.tally.io.DeadLetter;
-import io.tally.io.DeadLetterReason;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;

@@ -1,6 +1,7 @@
 package io.tally.attribution;
 
 import io.tally.attribution.AttributionSettings;
+import io.tally.core.DeadLetters;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.ContentType;
@@ -13,7 +14,6 @@ import io.tally.event.Product;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
-import io.tally.core.DeadLetters;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;

@@ -1,7 +1,7 @@
 package io.tally.attribution;
 
-import io.tally.event.AsOf;
 import io.tally.attribution.AttributionSettings;
+import io.tally.event.AsOf;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;

@@ -1,13 +1,13 @@
 package io.tally.connect;
 
 import io.tally.core.DeadLetters;
-import io.tally.io.DeadLetter;
-import io.tally.io.DeadLetterReason;
 import io.tally.event.ContentType;
 import io.tally.event.Order;
-import io.tally.event.Stream;
 import io.tally.event.RecordTypeInfo;
+import io.tally.event.Stream;
 import io.tally.event.View;
+import io.tally.io.DeadLetter;
+import io.tally.io.DeadLetterReason;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;

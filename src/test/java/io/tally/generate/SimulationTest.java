@@ -1,5 +1,7 @@
 package io.tally.generate;
 
+import io.tally.SchemaSupport;
+import io.tally.connect.RecordReader;
 import io.tally.event.Click;
 import io.tally.event.Creator;
 import io.tally.event.Engagement;
@@ -13,9 +15,7 @@ import io.tally.event.UpdateKind;
 import io.tally.event.View;
 import io.tally.io.DeadLetterReason;
 import io.tally.io.InvalidRecordException;
-import io.tally.connect.RecordReader;
 import io.tally.io.Json;
-import io.tally.SchemaSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

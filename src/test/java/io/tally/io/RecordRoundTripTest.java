@@ -1,5 +1,6 @@
 package io.tally.io;
 
+import io.tally.connect.RecordReader;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
@@ -17,8 +18,6 @@ import io.tally.event.Stream;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
 import org.junit.jupiter.api.Test;
-
-import io.tally.connect.RecordReader;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,11 @@
 package io.tally.io;
 
-import io.tally.event.Metric;
-import io.tally.alert.AlertTopology;
-import io.tally.connect.RecordReader;
-import io.tally.event.Record;
-
-import io.tally.connect.RecordReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tally.alert.AlertTopology;
+import io.tally.connect.RecordReader;
 import io.tally.event.AlertRule;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
@@ -17,10 +13,12 @@ import io.tally.event.ContentType;
 import io.tally.event.Creator;
 import io.tally.event.Engagement;
 import io.tally.event.EngagementKind;
+import io.tally.event.Metric;
 import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Record;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.Stream;

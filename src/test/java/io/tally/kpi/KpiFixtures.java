@@ -1,6 +1,5 @@
 package io.tally.kpi;
 
-import io.tally.event.Metric;
 import io.tally.attribution.Attribution;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
@@ -8,6 +7,7 @@ import io.tally.event.Click;
 import io.tally.event.ContentType;
 import io.tally.event.Engagement;
 import io.tally.event.EngagementKind;
+import io.tally.event.Metric;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.View;

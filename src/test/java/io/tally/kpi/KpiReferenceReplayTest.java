@@ -1,11 +1,11 @@
 package io.tally.kpi;
 
-import io.tally.event.Metric;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.attribution.Model;
 import io.tally.config.TallyConfig;
+import io.tally.event.Metric;
 import io.tally.pipeline.Replay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

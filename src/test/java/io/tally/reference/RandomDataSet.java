@@ -1,7 +1,7 @@
 package io.tally.reference;
 
-import io.tally.config.TallyConfig;
 import io.tally.attribution.AttributionSettings;
+import io.tally.config.TallyConfig;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.ContentType;

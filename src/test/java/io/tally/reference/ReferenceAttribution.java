@@ -1,9 +1,9 @@
 package io.tally.reference;
 
 import io.tally.attribution.Attribution;
+import io.tally.attribution.AttributionSettings;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
-import io.tally.attribution.AttributionSettings;
 import io.tally.event.Click;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;

@@ -1,10 +1,10 @@
 package io.tally.reference;
 
 import io.tally.attribution.Attribution;
+import io.tally.attribution.AttributionSettings;
 import io.tally.attribution.Model;
 import io.tally.attribution.Touch;
 import io.tally.config.TallyConfig;
-import io.tally.attribution.AttributionSettings;
 import io.tally.event.Stream;
 import io.tally.io.DeadLetterReason;
 import io.tally.pipeline.Replay;
