@@ -85,7 +85,7 @@ public final class AlertTopology {
      */
     public static AlertRule configuredRule(Map<String, ?> map) throws InvalidRecordException {
         Map<String, Object> fields = new LinkedHashMap<>(map);
-        fields.putIfAbsent("ts", 0L);
+        if (!fields.containsKey("ts")) fields.put("ts", 0L); // a ts given as null stays missing
         return Json.fromMap(AlertRule.class, fields);
     }
 }

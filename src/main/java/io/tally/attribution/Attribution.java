@@ -127,11 +127,16 @@ public class Attribution implements Record, Validated {
     /** An attributed line names its creator, content and tier; a reversal names the update that made it. */
     @Override
     public void validate() throws InvalidRecordException {
+        if (reversal && updateEventId == null) throw InvalidRecordException.missing("updateEventId", false);
+        if (reversal && updateKind == null) throw InvalidRecordException.missing("updateKind", false);
+        if (!reversal) {
+            // Only a reversal names an update: what another record says of one is not Tally's and is not kept.
+            updateEventId = null;
+            updateKind = null;
+        }
         if (touch != Touch.NONE && (creatorId == null || contentId == null || tier == null)) {
             throw InvalidRecordException.invalid("creatorId", "an attributed line needs creatorId, contentId and tier");
         }
-        if (reversal && updateEventId == null) throw InvalidRecordException.missing("updateEventId", false);
-        if (reversal && updateKind == null) throw InvalidRecordException.missing("updateKind", false);
     }
 
     /** Records are equal when they say the same on the wire. */

@@ -1,6 +1,5 @@
 package io.tally.attribution;
 
-import io.tally.attribution.AttributionSettings;
 import io.tally.core.DeadLetters;
 import io.tally.core.NeverIdle;
 import io.tally.event.Click;

@@ -1,6 +1,5 @@
 package io.tally.attribution;
 
-import io.tally.attribution.AttributionSettings;
 import io.tally.event.CommissionRule;
 import io.tally.event.Creator;
 import io.tally.event.Money;

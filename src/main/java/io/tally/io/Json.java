@@ -22,12 +22,15 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategy;
 import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.SettableBeanProperty;
 import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.introspect.AnnotatedField;
+import com.fasterxml.jackson.databind.type.ArrayType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleDeserializers;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -263,6 +266,10 @@ public final class Json {
                 .visibility(PropertyAccessor.FIELD, Visibility.PUBLIC_ONLY)
                 .propertyNamingStrategy(new CentsSuffix())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // Alert rules are read through a tree (their form decides what is read): numbers stay as written,
+                // so a detail quotes the producer's value.
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .addModule(module)
                 .build();
     }
@@ -284,8 +291,9 @@ public final class Json {
 
     /**
      * Required fields: Jackson checks them only for constructor parameters, and a record here is a Flink POJO set
-     * field by field. Each property notes that it was present (JSON null counts as absent: a required one fails at
-     * once, an optional one keeps its initial value); the record's deserializer checks the notes once it is read.
+     * field by field. Each property notes that it was present, or null (JSON null counts as absent: an optional field
+     * keeps its initial value); the record's deserializer checks the notes once every value is read. It also says
+     * what a value that should be an object or an array is, where Jackson's own message would name a Java class.
      */
     private static final class Presence extends BeanDeserializerModifier {
         private static final long serialVersionUID = 1L;
@@ -297,9 +305,7 @@ public final class Json {
             List<SettableBeanProperty> properties = new ArrayList<>();
             builder.getProperties().forEachRemaining(properties::add);
             for (SettableBeanProperty p : properties) {
-                Required r = p.getAnnotation(Required.class);
-                boolean conditional = r != null && !r.unless().isEmpty();
-                builder.addOrReplaceProperty(new Noted(p, required.indexOf(p.getName()), conditional), true);
+                builder.addOrReplaceProperty(new Noted(p, required.indexOf(p.getName())), true);
             }
             return builder;
         }
@@ -314,11 +320,18 @@ public final class Json {
         }
 
         @Override
+        public JsonDeserializer<?> modifyArrayDeserializer(DeserializationConfig config, ArrayType type,
+                                                           BeanDescription desc, JsonDeserializer<?> deserializer) {
+            return new ArrayExpected(deserializer);
+        }
+
+        @Override
         public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription desc,
                                                       JsonDeserializer<?> deserializer) {
+            // Jackson passes every deserializer it creates through here, a custom one for a string too: only records.
+            if (!(deserializer instanceof BeanDeserializerBase)) return deserializer;
             List<String> required = required(desc);
             WhenOff whenOff = desc.getClassAnnotations().get(WhenOff.class);
-            if (required.isEmpty() && whenOff == null) return deserializer;
             String[] unless = new String[required.size()];
             desc.findProperties().forEach(p -> {
                 Required r = p.getField() == null ? null : p.getField().getAnnotation(Required.class);
@@ -348,18 +361,15 @@ public final class Json {
         private static final long serialVersionUID = 1L;
         /** Bit of a required property; -1 for an optional one. */
         private final int bit;
-        /** Required unless another field says otherwise: a null is judged once the record is read. */
-        private final boolean conditional;
 
-        Noted(SettableBeanProperty delegate, int bit, boolean conditional) {
+        Noted(SettableBeanProperty delegate, int bit) {
             super(delegate);
             this.bit = bit;
-            this.conditional = conditional;
         }
 
         @Override
         protected SettableBeanProperty withDelegate(SettableBeanProperty d) {
-            return new Noted(d, bit, conditional);
+            return new Noted(d, bit);
         }
 
         @Override
@@ -375,12 +385,31 @@ public final class Json {
 
         private boolean present(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.hasToken(JsonToken.VALUE_NULL)) {
-                if (bit >= 0 && !conditional) throw Problem.missing(p, true);
                 if (bit >= 0) Seen.of(ctxt).nulls |= 1L << bit;
                 return false;
             }
             if (bit >= 0) Seen.of(ctxt).bits |= 1L << bit;
             return true;
+        }
+    }
+
+    /** An array field given something else: say so in the contract's words. */
+    private static final class ArrayExpected extends DelegatingDeserializer {
+        private static final long serialVersionUID = 1L;
+
+        ArrayExpected(JsonDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> newDelegatee) {
+            return new ArrayExpected(newDelegatee);
+        }
+
+        @Override
+        public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.isExpectedStartArrayToken()) throw Problem.invalid(p, "must be an array (got " + Values.show(p) + ")");
+            return _delegatee.deserialize(p, ctxt);
         }
     }
 
@@ -406,6 +435,10 @@ public final class Json {
 
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            // (Jackson may hand over an object whose START_OBJECT it has read: then the next token is a field name.)
+            if (!p.isExpectedStartObjectToken() && !p.hasToken(JsonToken.FIELD_NAME) && !p.hasToken(JsonToken.END_OBJECT)) {
+                throw Problem.invalid(p, "must be an object (got " + Values.show(p) + ")");
+            }
             Seen seen = Seen.of(ctxt);
             long outer = seen.bits;
             long outerNulls = seen.nulls;

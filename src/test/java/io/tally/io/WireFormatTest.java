@@ -797,6 +797,31 @@ class WireFormatTest {
         assertThat(Metric.values()).hasSize(26).extracting(Metric::wireName).contains("netGmv", "gmvShare", "stock");
     }
 
+    // ---- a record with several faults (README, choices where the contract is silent) ----
+
+    @Test
+    void aRecordThatIsNotWellFormedIsMalformedWhateverItsValuesSay() {
+        // The id is out of its domain, and the object never closes: the record is judged whole first.
+        InvalidRecordException e = rejected(Stream.VIEWS, "{\"eventId\":\"\",\"ts\":-1,\"userId\":");
+        assertThat(e.reason()).as(e.detail()).isEqualTo(MALFORMED_JSON);
+        assertThat(rejected(Stream.VIEWS, minimal(Stream.VIEWS).put("ts", -1) + " {}").reason()).isEqualTo(MALFORMED_JSON);
+    }
+
+    @Test
+    void aWellFormedRecordIsReportedByItsFirstInvalidValueInTheOrderWritten() {
+        assertRejected(Stream.VIEWS, obj("ts", -1, "eventId", ""), INVALID_VALUE, "ts: must be an integer >= 0 (got -1)");
+        assertRejected(Stream.VIEWS, obj("eventId", "", "ts", -1), INVALID_VALUE, "eventId: must not be empty");
+    }
+
+    @Test
+    void aMissingFieldIsReportedOnlyWhenEveryValuePresentIsValid() {
+        ObjectNode view = minimal(Stream.VIEWS);
+        view.remove("userId");
+        assertRejected(Stream.VIEWS, view, MISSING_FIELD, "userId: missing");
+        assertRejected(Stream.VIEWS, view.deepCopy().put("contentType", "TV"), INVALID_VALUE,
+                "contentType: 'TV' is not one of VIDEO, LIVE");
+    }
+
     @Test
     void disabledAlertRuleNeedsOnlyRuleIdAndTs() throws Exception {
         AlertRule r = Json.read(AlertRule.class, bytes("{\"ruleId\":\"a1\",\"ts\":5,\"enabled\":false}"));
