@@ -56,8 +56,8 @@ import java.util.Map;
  * <p>Reads with limits (nesting depth, number and string length) so that a hostile record is rejected cheaply.
  * Choices where the contract is silent: absent and JSON null are the same for every field; a JSON object with a
  * repeated field name is MALFORMED_JSON; money may carry trailing zeros (1.100 is 1.10) but no third significant
- * decimal; a record with several faults is reported by its first invalid value in the order written, and by a missing
- * field only when every value present is valid.
+ * decimal; a record with several faults is reported by its first invalid value in the order written, then by a
+ * missing field (absent or null), then by a rule across fields.
  */
 public final class Json {
     static final int MAX_NESTING_DEPTH = 32;
