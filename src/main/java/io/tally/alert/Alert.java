@@ -1,11 +1,12 @@
 package io.tally.alert;
 
+import io.tally.event.Record;
 import io.tally.io.Json;
 
 import java.util.Objects;
 
 /** A change of an alert's state (CONTRACT section 5). */
-public class Alert {
+public class Alert implements Record {
     /** ruleId|dimension|key|windowStart of the first slot of the streak. */
     public String alertId;
     public String ruleId;
@@ -22,6 +23,17 @@ public class Alert {
     public long ts;
 
     public Alert() {}
+
+    @Override
+    public long eventTime() {
+        return ts;
+    }
+
+    /** The alertId: a compacted topic keeps the latest state of each alert. */
+    @Override
+    public String kafkaKey() {
+        return alertId;
+    }
 
     /** Records are equal when they say the same on the wire. */
     @Override

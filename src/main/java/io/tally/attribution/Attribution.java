@@ -124,6 +124,11 @@ public class Attribution implements Record, Validated {
         return ts;
     }
 
+    @Override
+    public String kafkaKey() {
+        return orderId;
+    }
+
     /** An attributed line names its creator, content and tier; a reversal names the update that made it. */
     @Override
     public void validate() throws InvalidRecordException {

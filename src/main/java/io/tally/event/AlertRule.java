@@ -109,6 +109,11 @@ public class AlertRule implements Serializable, Record {
         return ts;
     }
 
+    @Override
+    public String kafkaKey() {
+        return ruleId;
+    }
+
     /** The threshold as the contract writes it: a number, {"metric": NAME} or {"baseline": {...}}. */
     @JsonGetter("threshold")
     Object threshold() {

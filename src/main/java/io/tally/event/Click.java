@@ -53,6 +53,11 @@ public class Click implements Event {
     }
 
     @Override
+    public String kafkaKey() {
+        return userId;
+    }
+
+    @Override
     public String id() {
         return eventId;
     }

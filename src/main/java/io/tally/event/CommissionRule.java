@@ -62,6 +62,11 @@ public class CommissionRule implements Record {
     }
 
     @Override
+    public String kafkaKey() {
+        return ruleId;
+    }
+
+    @Override
     public boolean equals(Object o) {
         if (!(o instanceof CommissionRule r)) return false;
         return ts == r.ts && deleted == r.deleted && Objects.equals(ruleId, r.ruleId)

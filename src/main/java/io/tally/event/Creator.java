@@ -36,6 +36,11 @@ public class Creator implements Record {
         return ts;
     }
 
+    @Override
+    public String kafkaKey() {
+        return creatorId;
+    }
+
     /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {

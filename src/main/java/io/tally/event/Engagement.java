@@ -48,6 +48,11 @@ public class Engagement implements Event {
     }
 
     @Override
+    public String kafkaKey() {
+        return userId;
+    }
+
+    @Override
     public String id() {
         return eventId;
     }

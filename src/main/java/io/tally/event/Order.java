@@ -44,6 +44,11 @@ public class Order implements Event, Validated {
     }
 
     @Override
+    public String kafkaKey() {
+        return userId;
+    }
+
+    @Override
     public String id() {
         return orderId;
     }

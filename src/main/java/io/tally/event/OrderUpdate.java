@@ -45,6 +45,11 @@ public class OrderUpdate implements Event, Validated {
     }
 
     @Override
+    public String kafkaKey() {
+        return orderId;
+    }
+
+    @Override
     public String id() {
         return eventId;
     }

@@ -42,6 +42,11 @@ public class Product implements Record {
         return ts;
     }
 
+    @Override
+    public String kafkaKey() {
+        return productId;
+    }
+
     /** Records are equal when they say the same on the wire. */
     @Override
     public boolean equals(Object o) {

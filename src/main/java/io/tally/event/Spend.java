@@ -39,6 +39,11 @@ public class Spend implements Event {
     }
 
     @Override
+    public String kafkaKey() {
+        return creatorId;
+    }
+
+    @Override
     public String id() {
         return eventId;
     }

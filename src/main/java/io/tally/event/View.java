@@ -55,6 +55,11 @@ public class View implements Event {
     }
 
     @Override
+    public String kafkaKey() {
+        return userId;
+    }
+
+    @Override
     public String id() {
         return eventId;
     }

@@ -1,16 +1,7 @@
 package io.tally.generate;
 
-import io.tally.event.AlertRule;
-import io.tally.event.Click;
-import io.tally.event.CommissionRule;
-import io.tally.event.Creator;
-import io.tally.event.Engagement;
-import io.tally.event.Order;
-import io.tally.event.OrderUpdate;
-import io.tally.event.Product;
-import io.tally.event.Spend;
+import io.tally.event.Record;
 import io.tally.event.Stream;
-import io.tally.event.View;
 import io.tally.io.Json;
 
 /**
@@ -62,23 +53,9 @@ public final class GeneratedRecord {
         return rawLine != null ? rawLine : Json.write(record);
     }
 
-    /**
-     * The Kafka key: the record's natural id, so that one key's records keep their order in one partition. Views,
-     * engagements, clicks and orders: userId (attribution joins a user's touches and orders); order updates: orderId;
-     * spend: creatorId; products, creators: their id; commission and alert rules: ruleId. Null for a raw line.
-     */
+    /** The Kafka key ({@link Record#kafkaKey()}); null for a raw line. */
     public String key() {
-        if (record instanceof View v) return v.userId;
-        if (record instanceof Engagement e) return e.userId;
-        if (record instanceof Click c) return c.userId;
-        if (record instanceof Order o) return o.userId;
-        if (record instanceof OrderUpdate u) return u.orderId;
-        if (record instanceof Spend s) return s.creatorId;
-        if (record instanceof Product p) return p.productId;
-        if (record instanceof Creator c) return c.creatorId;
-        if (record instanceof CommissionRule r) return r.ruleId;
-        if (record instanceof AlertRule r) return r.ruleId;
-        return null;
+        return record instanceof Record r ? r.kafkaKey() : null;
     }
 
     @Override

@@ -97,7 +97,8 @@ public class Kpi implements Record, Validated {
     public Kpi() {}
 
     /** Kafka key and upsert key: {@code dimension|key|windowStart|windowEnd}. */
-    public String upsertKey() {
+    @Override
+    public String kafkaKey() {
         return dimension + "|" + key + "|" + windowStart + "|" + windowEnd;
     }
 

@@ -38,16 +38,16 @@ public final class TallyPipeline {
         /** Attaches every output to its sink. */
         public void writeTo(Sinks sinks) {
             if (attributions != null) {
-                sinks.write(Stream.ATTRIBUTIONS, attributions, a -> a.orderId);
+                sinks.write(Stream.ATTRIBUTIONS, attributions, Attribution::kafkaKey);
             }
             if (attributionsShadow != null) {
-                sinks.write(Stream.ATTRIBUTIONS_SHADOW, attributionsShadow, a -> a.orderId);
+                sinks.write(Stream.ATTRIBUTIONS_SHADOW, attributionsShadow, Attribution::kafkaKey);
             }
             if (kpis != null) {
-                sinks.write(Stream.KPIS, kpis, Kpi::upsertKey);
+                sinks.write(Stream.KPIS, kpis, Kpi::kafkaKey);
             }
             if (alerts != null) {
-                sinks.write(Stream.ALERTS, alerts, a -> a.alertId);
+                sinks.write(Stream.ALERTS, alerts, Alert::kafkaKey);
             }
             if (deadLetters != null) {
                 sinks.write(Stream.DEAD_LETTERS, deadLetters, d -> d.stream);

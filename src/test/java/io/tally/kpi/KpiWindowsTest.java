@@ -88,7 +88,7 @@ class KpiWindowsTest {
         assertThat(update).hasSize(1);
         Kpi k = update.get(0);
         assertThat(k.isFinal).isFalse();
-        assertThat(k.upsertKey()).isEqualTo("CREATOR|c1|0|60000");
+        assertThat(k.kafkaKey()).isEqualTo("CREATOR|c1|0|60000");
         assertThat(k.views).isEqualTo(3);
         assertThat(k.engagementRate).isEqualTo(0.0); // derived metrics are filled in updates too
         assertThat(k.stock).isNull();
@@ -118,13 +118,13 @@ class KpiWindowsTest {
         partial(views("CREATOR", "c1", 0, HOUR, 1));
         partial(views("CREATOR", "c2", 0, MINUTE, 1));
         h.setProcessingTime(INTERVAL);
-        assertThat(written()).extracting(Kpi::upsertKey).containsExactlyInAnyOrder(
+        assertThat(written()).extracting(Kpi::kafkaKey).containsExactlyInAnyOrder(
                 "CREATOR|c1|0|60000", "CREATOR|c1|0|3600000", "CREATOR|c2|0|60000");
 
         partial(views("CREATOR", "c1", 0, HOUR, 5));
         h.setProcessingTime(2 * INTERVAL);
         assertThat(written()).singleElement().satisfies(k -> {
-            assertThat(k.upsertKey()).isEqualTo("CREATOR|c1|0|3600000");
+            assertThat(k.kafkaKey()).isEqualTo("CREATOR|c1|0|3600000");
             assertThat(k.views).isEqualTo(6);
         });
     }
@@ -141,24 +141,24 @@ class KpiWindowsTest {
         assertThat(written()).isEmpty();
         watermark(MINUTE - 1);
         assertThat(written()).singleElement().satisfies(k -> {
-            assertThat(k.upsertKey()).isEqualTo("CREATOR|c1|0|60000");
+            assertThat(k.kafkaKey()).isEqualTo("CREATOR|c1|0|60000");
             assertThat(k.isFinal).isTrue();
             assertThat(k.views).isEqualTo(3);
         });
         watermark(2 * MINUTE - 1);
         assertThat(written()).singleElement().satisfies(k -> {
-            assertThat(k.upsertKey()).isEqualTo("CREATOR|c1|60000|120000");
+            assertThat(k.kafkaKey()).isEqualTo("CREATOR|c1|60000|120000");
             assertThat(k.isFinal).isTrue();
             assertThat(k.views).isEqualTo(4);
         });
         h.setProcessingTime(INTERVAL); // the pending update of the still open hour
         assertThat(written()).singleElement().satisfies(k -> {
-            assertThat(k.upsertKey()).isEqualTo("CREATOR|c1|0|3600000");
+            assertThat(k.kafkaKey()).isEqualTo("CREATOR|c1|0|3600000");
             assertThat(k.isFinal).isFalse();
         });
         watermark(HOUR * 5);
         assertThat(written()).singleElement().satisfies(k -> {
-            assertThat(k.upsertKey()).isEqualTo("CREATOR|c1|0|3600000");
+            assertThat(k.kafkaKey()).isEqualTo("CREATOR|c1|0|3600000");
             assertThat(k.isFinal).isTrue();
             assertThat(k.views).isEqualTo(5);
         });
@@ -232,11 +232,11 @@ class KpiWindowsTest {
         product("p1", 2 * MINUTE + 30_000, null); // in force at the third window's end, without a stock
 
         h.setProcessingTime(INTERVAL);
-        assertThat(written()).filteredOn(k -> k.upsertKey().equals("PRODUCT|p1|0|60000"))
+        assertThat(written()).filteredOn(k -> k.kafkaKey().equals("PRODUCT|p1|0|60000"))
                 .singleElement().satisfies(k -> assertThat(k.stock).isEqualTo(7L));
 
         watermark(MINUTE - 1);
-        assertThat(written()).extracting(k -> k.upsertKey() + "=" + k.stock).containsExactlyInAnyOrder(
+        assertThat(written()).extracting(k -> k.kafkaKey() + "=" + k.stock).containsExactlyInAnyOrder(
                 "PRODUCT|p1|0|60000=7", "PRODUCT|p2|0|60000=null", "CREATOR|p1|0|60000=null");
         watermark(2 * MINUTE - 1);
         assertThat(written()).singleElement().satisfies(k -> assertThat(k.stock).isEqualTo(9L));

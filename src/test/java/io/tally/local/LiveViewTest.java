@@ -120,7 +120,7 @@ class LiveViewTest {
         k.windowEnd = H17 + Duration.ofHours(1).toMillis();
         k.gmvCents = gmvCents;
         k.orders = 1;
-        return new ProducerRecord<>(CONFIG.topic(Stream.KPIS), k.upsertKey(), Json.write(k));
+        return new ProducerRecord<>(CONFIG.topic(Stream.KPIS), k.kafkaKey(), Json.write(k));
     }
 
     private static String alert() {
