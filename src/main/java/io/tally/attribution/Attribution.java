@@ -23,57 +23,36 @@ import java.util.Objects;
  * content, under one model; or the reversal of such a record by a cancel or refund. Money in cents.
  */
 public class Attribution implements Record, Validated {
-    @Required @Id
-    public String orderId;
-    @Required @Id
-    public String lineId;
+    @Required @Id public String orderId;
+    @Required @Id public String lineId;
     /** The order's ts; for a reversal, the update's ts. */
-    @Required
-    public long ts;
-    @Required @Id
-    public String userId;
-    @Required @Id
-    public String merchantId;
-    @Required @Id
-    public String productId;
-    @Required @AtLeast(1)
-    public long quantity;
-    @Required @Cents(Sign.ANY)
-    public long lineAmountCents;
-    @Required
-    public Model model;
-    @Required
-    public Touch touch;
-    @Id
-    public String touchEventId;
+    @Required public long ts;
+    @Required @Id public String userId;
+    @Required @Id public String merchantId;
+    @Required @Id public String productId;
+    @Required @AtLeast(1) public long quantity;
+    @Required @Cents(Sign.ANY) public long lineAmountCents;
+    @Required public Model model;
+    @Required public Touch touch;
+    @Id public String touchEventId;
     public Long touchTs;
-    @Id
-    public String creatorId;
-    @Id
-    public String contentId;
+    @Id public String creatorId;
+    @Id public String contentId;
     public String contentFormat;
     /** Tier name; null for touch NONE. */
-    @OneOf(Tier.class)
-    public String tier;
-    @Required
-    public double weight;
-    @Required @Cents(Sign.ANY)
-    public long amountCents;
+    @OneOf(Tier.class) public String tier;
+    @Required public double weight;
+    @Required @Cents(Sign.ANY) public long amountCents;
     /** Effective rate (rate + bonusRate); null for touch NONE. */
-    @Normalized
-    public BigDecimal commissionRate;
-    @Required @Cents(Sign.ANY)
-    public long commissionCents;
+    @Normalized public BigDecimal commissionRate;
+    @Required @Cents(Sign.ANY) public long commissionCents;
     /** Null when the product's unit cost is unknown at ts. */
-    @Cents(Sign.ANY)
-    public Long marginCents;
+    @Cents(Sign.ANY) public Long marginCents;
     public boolean newCustomer;
     public boolean selfPurchase;
     public boolean reversal;
-    @Id @JsonInclude(JsonInclude.Include.NON_NULL)
-    public String updateEventId;
-    @OneOf(UpdateKind.class) @JsonInclude(JsonInclude.Include.NON_NULL)
-    public String updateKind;
+    @Id @JsonInclude(JsonInclude.Include.NON_NULL) public String updateEventId;
+    @OneOf(UpdateKind.class) @JsonInclude(JsonInclude.Include.NON_NULL) public String updateKind;
 
     public Attribution() {}
 

@@ -56,36 +56,24 @@ public class AlertRule implements Serializable, Record {
     /** Previous window slots a baseline threshold may average: alert state keeps that many per key. */
     public static final int MAX_BASELINE_WINDOWS = 1000;
 
-    @Required @Id
-    public String ruleId;
-    @Required @JsonInclude(JsonInclude.Include.ALWAYS)
-    public long ts;
-    @Required @OneOf(Dimension.class)
-    public String dimension;
+    @Required @Id public String ruleId;
+    @Required @JsonInclude(JsonInclude.Include.ALWAYS) public long ts;
+    @Required @OneOf(Dimension.class) public String dimension;
     /** Window size in ms (one of the KPI sizes). */
     @JsonProperty(value = "window", required = true)
     @JsonDeserialize(using = Window.Reader.class)
     @JsonSerialize(using = Window.Writer.class)
     public Long windowMs;
-    @Required @OneOf(value = Metric.class, what = "a KPI metric")
-    public String metric;
+    @Required @OneOf(value = Metric.class, what = "a KPI metric") public String metric;
     /** One of {@code >}, {@code >=}, {@code <}, {@code <=}. */
-    @Required @OneOf(Op.class)
-    public String op;
-    @JsonIgnore
-    public Double thresholdValue;
-    @JsonIgnore
-    public String thresholdMetric;
-    @JsonIgnore
-    public Integer baselineWindows;
-    @JsonIgnore
-    public Double baselineFactor;
-    @JsonIgnore
-    public String minSampleMetric;
-    @JsonIgnore
-    public Double minSampleValue;
-    @AtLeast(1)
-    public int forWindows = 1;
+    @Required @OneOf(Op.class) public String op;
+    @JsonIgnore public Double thresholdValue;
+    @JsonIgnore public String thresholdMetric;
+    @JsonIgnore public Integer baselineWindows;
+    @JsonIgnore public Double baselineFactor;
+    @JsonIgnore public String minSampleMetric;
+    @JsonIgnore public Double minSampleValue;
+    @AtLeast(1) public int forWindows = 1;
     public boolean early;
     public boolean enabled = true;
 

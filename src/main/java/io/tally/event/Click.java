@@ -13,24 +13,15 @@ import java.util.Objects;
 @TypeInfo(ClickSerializer.Factory.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Click implements Event {
-    @Required @Id
-    public String eventId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String userId;
-    @Required @Id
-    public String creatorId;
-    @Required @Id
-    public String contentId;
-    @Required
-    public ContentType contentType;
-    @Required @Id
-    public String productId;
-    @Required @Id
-    public String merchantId;
-    @Word
-    public String contentFormat = ContentType.OTHER_FORMAT;
+    @Required @Id public String eventId;
+    @Required public long ts;
+    @Required @Id public String userId;
+    @Required @Id public String creatorId;
+    @Required @Id public String contentId;
+    @Required public ContentType contentType;
+    @Required @Id public String productId;
+    @Required @Id public String merchantId;
+    @Word public String contentFormat = ContentType.OTHER_FORMAT;
 
     public Click() {}
 

@@ -15,21 +15,15 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public class CommissionRule implements Record {
-    @Required @Id
-    public String ruleId;
-    @Required @JsonInclude(JsonInclude.Include.ALWAYS)
-    public long ts;
-    @Required @Id
-    public String merchantId;
+    @Required @Id public String ruleId;
+    @Required @JsonInclude(JsonInclude.Include.ALWAYS) public long ts;
+    @Required @Id public String merchantId;
     /** Null: applies to every product of the merchant. */
-    @Id
-    public String productId;
+    @Id public String productId;
     /** Null: applies to every creator. */
-    @Id
-    public String creatorId;
+    @Id public String creatorId;
     /** Null only when deleted. */
-    @Required(unless = "deleted") @Rate
-    public BigDecimal rate;
+    @Required(unless = "deleted") @Rate public BigDecimal rate;
     @Rate @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Zero.class)
     public BigDecimal bonusRate = BigDecimal.ZERO;
     /** Exclusive end of validity (epoch ms); null: no end. */

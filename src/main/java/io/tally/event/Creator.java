@@ -10,15 +10,11 @@ import java.util.Objects;
 /** A version of a creator (stream {@code creators}): audience size and the creator's own shopper account. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Creator implements Record {
-    @Required @Id
-    public String creatorId;
-    @Required
-    public long ts;
-    @Required
-    public long followers;
+    @Required @Id public String creatorId;
+    @Required public long ts;
+    @Required public long followers;
     /** The creator's own shopper account: orders by it are self-purchases. */
-    @Id
-    public String userId;
+    @Id public String userId;
     public String niche;
 
     public Creator() {}

@@ -11,22 +11,14 @@ import java.util.Objects;
 /** A like, comment or share on a creator's content (stream {@code engagements}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Engagement implements Event {
-    @Required @Id
-    public String eventId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String userId;
-    @Required @Id
-    public String creatorId;
-    @Required @Id
-    public String contentId;
-    @Required
-    public ContentType contentType;
-    @Word
-    public String contentFormat = ContentType.OTHER_FORMAT;
-    @Required
-    public EngagementKind kind;
+    @Required @Id public String eventId;
+    @Required public long ts;
+    @Required @Id public String userId;
+    @Required @Id public String creatorId;
+    @Required @Id public String contentId;
+    @Required public ContentType contentType;
+    @Word public String contentFormat = ContentType.OTHER_FORMAT;
+    @Required public EngagementKind kind;
 
     public Engagement() {}
 

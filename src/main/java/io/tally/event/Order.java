@@ -17,16 +17,11 @@ public class Order implements Event, Validated {
     /** Lines of an order (CONTRACT section 2). */
     public static final int MAX_LINES = 1000;
 
-    @Required @Id
-    public String orderId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String userId;
-    @Required @Id
-    public String merchantId;
-    @Required
-    public OrderLine[] lines;
+    @Required @Id public String orderId;
+    @Required public long ts;
+    @Required @Id public String userId;
+    @Required @Id public String merchantId;
+    @Required public OrderLine[] lines;
 
     public Order() {}
 

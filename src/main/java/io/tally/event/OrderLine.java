@@ -12,16 +12,11 @@ import java.util.Objects;
 
 /** One line of an order. Money is in cents (exact): the contract allows at most 2 decimals. */
 public class OrderLine {
-    @Required @Id
-    public String lineId;
-    @Required @Id
-    public String productId;
-    @Required @AtLeast(1)
-    public long quantity;
-    @Required @Cents
-    public long unitPriceCents;
-    @Cents @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-    public long discountCents;
+    @Required @Id public String lineId;
+    @Required @Id public String productId;
+    @Required @AtLeast(1) public long quantity;
+    @Required @Cents public long unitPriceCents;
+    @Cents @JsonInclude(JsonInclude.Include.NON_DEFAULT) public long discountCents;
 
     public OrderLine() {}
 

@@ -14,19 +14,13 @@ import java.util.Objects;
 /** A cancel or (partial) refund of one order line (stream {@code order-updates}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OrderUpdate implements Event, Validated {
-    @Required @Id
-    public String eventId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String orderId;
-    @Required @Id
-    public String lineId;
-    @Required
-    public UpdateKind kind;
+    @Required @Id public String eventId;
+    @Required public long ts;
+    @Required @Id public String orderId;
+    @Required @Id public String lineId;
+    @Required public UpdateKind kind;
     /** REFUND only: the refunded amount in cents (> 0); null means "everything not yet reversed". */
-    @Cents(Sign.POSITIVE)
-    public Long amountCents;
+    @Cents(Sign.POSITIVE) public Long amountCents;
 
     public OrderUpdate() {}
 

@@ -11,17 +11,12 @@ import java.util.Objects;
 /** A version of a product (stream {@code products}): price and unit cost in cents, stock in units. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Product implements Record {
-    @Required @Id
-    public String productId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String merchantId;
+    @Required @Id public String productId;
+    @Required public long ts;
+    @Required @Id public String merchantId;
     public String category;
-    @Cents
-    public Long priceCents;
-    @Cents
-    public Long unitCostCents;
+    @Cents public Long priceCents;
+    @Cents public Long unitCostCents;
     public Long stock;
 
     public Product() {}

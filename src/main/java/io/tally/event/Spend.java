@@ -9,18 +9,12 @@ import java.util.Objects;
 
 /** Money a merchant spent on a creator besides commission (stream {@code spend}), in cents. */
 public class Spend implements Event {
-    @Required @Id
-    public String eventId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String merchantId;
-    @Required @Id
-    public String creatorId;
-    @Required @Cents
-    public long amountCents;
-    @Required
-    public SpendKind kind;
+    @Required @Id public String eventId;
+    @Required public long ts;
+    @Required @Id public String merchantId;
+    @Required @Id public String creatorId;
+    @Required @Cents public long amountCents;
+    @Required public SpendKind kind;
 
     public Spend() {}
 

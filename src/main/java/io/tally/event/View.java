@@ -16,24 +16,16 @@ public class View implements Event {
     /** Products of one view: the contract sets no bound, this one keeps a view's KPI fan-out bounded like an order's. */
     public static final int MAX_PRODUCT_IDS = 1000;
 
-    @Required @Id
-    public String eventId;
-    @Required
-    public long ts;
-    @Required @Id
-    public String userId;
-    @Required @Id
-    public String creatorId;
-    @Required @Id
-    public String contentId;
-    @Required
-    public ContentType contentType;
+    @Required @Id public String eventId;
+    @Required public long ts;
+    @Required @Id public String userId;
+    @Required @Id public String creatorId;
+    @Required @Id public String contentId;
+    @Required public ContentType contentType;
     /** Upper-case word such as TUTORIAL; "OTHER" when the producer did not say. */
-    @Word
-    public String contentFormat = ContentType.OTHER_FORMAT;
+    @Word public String contentFormat = ContentType.OTHER_FORMAT;
     /** Products shown in the content, distinct, never null (empty when none). */
-    @Id(most = MAX_PRODUCT_IDS)
-    public String[] productIds = new String[0];
+    @Id(most = MAX_PRODUCT_IDS) public String[] productIds = new String[0];
 
     public View() {}
 

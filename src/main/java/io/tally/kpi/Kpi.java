@@ -25,74 +25,47 @@ import java.util.Objects;
 // "final" is named apart from its field (isFinal): Jackson would otherwise write it last.
 @JsonPropertyOrder({"dimension", "key", "windowStart", "windowEnd", "final"})
 public class Kpi implements Record, Validated {
-    @Required @OneOf(Dimension.class)
-    public String dimension;
-    @Required
-    public String key;
-    @Required
-    public long windowStart;
-    @Required
-    public long windowEnd;
-    @JsonProperty("final")
-    public boolean isFinal;
+    @Required @OneOf(Dimension.class) public String dimension;
+    @Required public String key;
+    @Required public long windowStart;
+    @Required public long windowEnd;
+    @JsonProperty("final") public boolean isFinal;
 
-    @Required
-    public long views;
-    @Required
-    public long likes;
-    @Required
-    public long comments;
-    @Required
-    public long shares;
-    @Required
-    public long clicks;
+    @Required public long views;
+    @Required public long likes;
+    @Required public long comments;
+    @Required public long shares;
+    @Required public long clicks;
     /** The double value of {@link #unitsSum}: what a record says. */
-    @Required
-    public double units;
+    @Required public double units;
     /**
      * The exact sum of the records' units contributions (quantity x weight, each a double). Floating-point addition
      * is not associative, so a double sum would depend on the order partials arrive in, and with it on parallelism
      * (CONTRACT section 7); an exact sum does not. Null in a record built without {@link KpiMath}: {@link #units}
      * then stands for it. Not written out.
      */
-    @JsonIgnore
-    public BigDecimal unitsSum;
-    @Required @Cents(Sign.ANY)
-    public long gmvCents;
-    @Required
-    public long orders;
-    @Required
-    public long newCustomerOrders;
-    @Required
-    public long attributedOrders;
-    @Required @Cents(Sign.ANY)
-    public long attributedGmvCents;
-    @Required @Cents(Sign.ANY)
-    public long commissionCents;
-    @Required @Cents(Sign.ANY)
-    public long marginCents;
-    @Required
-    public long refunds;
-    @Required @Cents(Sign.ANY)
-    public long refundedAmountCents;
-    @Required @Cents(Sign.ANY)
-    public long spendCents;
+    @JsonIgnore public BigDecimal unitsSum;
+    @Required @Cents(Sign.ANY) public long gmvCents;
+    @Required public long orders;
+    @Required public long newCustomerOrders;
+    @Required public long attributedOrders;
+    @Required @Cents(Sign.ANY) public long attributedGmvCents;
+    @Required @Cents(Sign.ANY) public long commissionCents;
+    @Required @Cents(Sign.ANY) public long marginCents;
+    @Required public long refunds;
+    @Required @Cents(Sign.ANY) public long refundedAmountCents;
+    @Required @Cents(Sign.ANY) public long spendCents;
 
     public Double engagementRate;
     public Double ctr;
-    @Cents(Sign.ANY)
-    public Long aovCents;
+    @Cents(Sign.ANY) public Long aovCents;
     public Double conversionRate;
-    @Cents(Sign.ANY)
-    public Long cpaCents;
+    @Cents(Sign.ANY) public Long cpaCents;
     public Double newCustomerRate;
-    @Required @Cents(Sign.ANY)
-    public long netGmvCents;
-    @Cents(Sign.ANY)
-    public Long marginPerOrderCents;
+    @Required @Cents(Sign.ANY) public long netGmvCents;
+    @Cents(Sign.ANY) public Long marginPerOrderCents;
     public Double gmvShare;
-    @AtLeast(Long.MIN_VALUE)
-    public Long stock;
+    @AtLeast(Long.MIN_VALUE) public Long stock;
 
     public Kpi() {}
 
