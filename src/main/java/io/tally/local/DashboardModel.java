@@ -1,13 +1,14 @@
 package io.tally.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.alert.Alert;
 import io.tally.event.Dimension;
+import io.tally.event.Money;
 import io.tally.event.Stream;
+import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
+import io.tally.kpi.Kpi;
 
-import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +26,6 @@ public final class DashboardModel {
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
     private static final Comparator<Dashboard.CreatorRow> BY_GMV =
             Comparator.comparing(Dashboard.CreatorRow::gmv).reversed().thenComparing(Dashboard.CreatorRow::creatorId);
-
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private long attributions;
     private long kpis;
@@ -46,19 +45,19 @@ public final class DashboardModel {
             case DEAD_LETTERS -> deadLetters++;
             case KPIS -> {
                 kpis++;
-                JsonNode kpi = parse(value);
+                Kpi kpi = read(Kpi.class, value);
                 if (kpi != null) acceptKpi(kpi);
             }
             case ALERTS -> {
                 alerts++;
-                JsonNode alert = parse(value);
+                Alert alert = read(Alert.class, value);
                 if (alert != null) acceptAlert(alert);
             }
             default -> { }
         }
     }
 
-    /** Records of the KPI and alert topics that were not JSON objects (counted, otherwise skipped). */
+    /** Records of the KPI and alert topics that were not records of their stream (counted, otherwise skipped). */
     public long unreadable() {
         return unreadable;
     }
@@ -71,11 +70,10 @@ public final class DashboardModel {
                 deadLetters, hourStart, top, new ArrayList<>(latestAlerts));
     }
 
-    private JsonNode parse(String value) {
+    private <T> T read(Class<T> type, String value) {
         try {
-            JsonNode node = value == null ? null : json.readTree(value);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
+            if (value != null) return Json.read(type, value.getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidRecordException e) {
             // fall through: a foreign record on an output topic must not stop the view
         }
         unreadable++;
@@ -83,38 +81,21 @@ public final class DashboardModel {
     }
 
     /** Keeps the latest record of each creator in the latest hourly window; an older window's records are ignored. */
-    private void acceptKpi(JsonNode k) {
-        if (!Dimension.CREATOR.name().equals(k.path("dimension").asText())) return;
-        long start = k.path("windowStart").asLong();
-        if (k.path("windowEnd").asLong() - start != HOUR_MS) return;
-        if (hourStart == null || start > hourStart) {
-            hourStart = start;
+    private void acceptKpi(Kpi k) {
+        if (k.dimension() != Dimension.CREATOR || k.windowEnd - k.windowStart != HOUR_MS) return;
+        if (hourStart == null || k.windowStart > hourStart) {
+            hourStart = k.windowStart;
             hourCreators.clear();
-        } else if (start < hourStart) {
+        } else if (k.windowStart < hourStart) {
             return;
         }
-        String creator = k.path("key").asText();
-        BigDecimal gmv = decimal(k, "gmv");
-        hourCreators.put(creator, new Dashboard.CreatorRow(creator, gmv == null ? BigDecimal.ZERO : gmv,
-                k.path("orders").asLong(),
-                rate(k, "conversionRate"), decimal(k, "cpa"), rate(k, "engagementRate")));
+        hourCreators.put(k.key, new Dashboard.CreatorRow(k.key, Money.toDecimal(k.gmvCents), k.orders,
+                k.conversionRate, k.cpaCents == null ? null : Money.toDecimal(k.cpaCents), k.engagementRate));
     }
 
-    private void acceptAlert(JsonNode a) {
-        latestAlerts.addFirst(new Dashboard.AlertRow(a.path("state").asText(), a.path("ruleId").asText(),
-                a.path("dimension").asText(), a.path("key").asText(), a.path("metric").asText(),
-                a.path("op").asText(), rate(a, "value"), rate(a, "threshold"), a.path("windowStart").asLong(),
-                a.path("windowEnd").asLong()));
+    private void acceptAlert(Alert a) {
+        latestAlerts.addFirst(new Dashboard.AlertRow(a.state.name(), a.ruleId, a.dimension, a.key, a.metric, a.op,
+                a.value, a.threshold, a.windowStart, a.windowEnd));
         while (latestAlerts.size() > Dashboard.LATEST_ALERTS) latestAlerts.removeLast();
-    }
-
-    private static BigDecimal decimal(JsonNode record, String field) {
-        JsonNode n = record.get(field);
-        return n == null || !n.isNumber() ? null : n.decimalValue();
-    }
-
-    private static Double rate(JsonNode record, String field) {
-        JsonNode n = record.get(field);
-        return n == null || !n.isNumber() ? null : n.doubleValue();
     }
 }
