@@ -24,6 +24,7 @@ class PackageLayersTest {
             List.of("bench"),
             List.of("pipeline"),
             List.of("generate", "local"),
+            List.of("dashboard"),
             List.of("connect"),
             List.of("config"),
             List.of("alert"),

@@ -1,0 +1,166 @@
+package io.tally.dashboard;
+
+import io.tally.alert.Alert;
+import io.tally.alert.AlertState;
+import io.tally.event.Dimension;
+import io.tally.event.Metric;
+import io.tally.io.DeadLetter;
+import io.tally.kpi.Kpi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the dashboard shows of an affiliate program, folded from Tally's output topics: the latest record of each KPI
+ * window (a compacted topic's view), the latest state of each alert, dead letters by stream and reason. Bounded: KPI
+ * windows that ended more than a day before the newest one are dropped, and so are alerts resolved as long ago.
+ *
+ * <p>Fed by one thread (the topic reader); {@link #snapshot} is taken by that thread too and handed to the web server
+ * as an immutable value.
+ */
+public final class ProgramView {
+    static final long MINUTE = Duration.ofMinutes(1).toMillis();
+    static final long HOUR = Duration.ofHours(1).toMillis();
+    static final long DAY = Duration.ofDays(1).toMillis();
+    /** Metrics of the headline tiles, in the order shown. */
+    static final List<Metric> TILES = List.of(Metric.GMV, Metric.ATTRIBUTED_GMV, Metric.COMMISSION, Metric.ORDERS,
+            Metric.CPA, Metric.MARGIN_PER_ORDER, Metric.CONVERSION_RATE, Metric.NEW_CUSTOMER_RATE);
+    /** Metrics of the one-minute series. */
+    static final List<Metric> SERIES = List.of(Metric.VIEWS, Metric.CLICKS, Metric.ORDERS, Metric.GMV, Metric.COMMISSION);
+
+    /** The latest record of each window, by its Kafka key. */
+    private final Map<String, Kpi> windows = new HashMap<>();
+    private final Map<String, Alert> alerts = new LinkedHashMap<>();
+    private final Map<String, Long> deadLetters = new TreeMap<>();
+    private long newestEnd = Long.MIN_VALUE;
+    private long evictedAt = Long.MIN_VALUE;
+
+    public void accept(Kpi k) {
+        if (k.windowEnd <= forgottenUpTo()) return;
+        windows.put(k.kafkaKey(), k);
+        if (k.windowEnd > newestEnd) {
+            newestEnd = k.windowEnd;
+            // Evicting walks every window: once per minute of event time is enough to stay within a day and a minute.
+            if (evictedAt == Long.MIN_VALUE || newestEnd - evictedAt >= MINUTE) evict();
+        }
+    }
+
+    /** Windows ending at or before this are forgotten: a day before the newest window's end. */
+    private long forgottenUpTo() {
+        return newestEnd == Long.MIN_VALUE ? Long.MIN_VALUE : newestEnd - DAY;
+    }
+
+    public void accept(Alert a) {
+        alerts.put(a.alertId, a);
+    }
+
+    public void accept(DeadLetter d) {
+        deadLetters.merge(d.stream + " " + d.reason, 1L, Long::sum);
+    }
+
+    private void evict() {
+        long before = forgottenUpTo();
+        windows.values().removeIf(k -> k.windowEnd <= before);
+        alerts.values().removeIf(a -> a.state == AlertState.RESOLVED && a.windowEnd <= before);
+        evictedAt = newestEnd;
+    }
+
+    /** How many KPI windows are held (bounded by a day of windows). */
+    int windowCount() {
+        return windows.size();
+    }
+
+    /**
+     * What the page shows.
+     *
+     * @param merchant null: the whole program (dimension ALL); else one merchant's own windows (dimension MERCHANT)
+     */
+    public Snapshot snapshot(String merchant) {
+        Dimension program = merchant == null ? Dimension.ALL : Dimension.MERCHANT;
+        String key = merchant == null ? Dimension.ALL_KEY : merchant;
+        return new Snapshot(tiles(program, key, HOUR), tiles(program, key, DAY), series(program, key),
+                top(Dimension.CREATOR), top(Dimension.CONTENT), latest(Dimension.TIER, HOUR),
+                latest(Dimension.FORMAT, HOUR), latest(Dimension.PRODUCT, HOUR), alerts(merchant),
+                new TreeMap<>(deadLetters), newestEnd);
+    }
+
+    /** A headline tile: a metric of the current window and of the one before. */
+    public record Tile(String metric, Double value, Double previous) {}
+
+    public record Snapshot(List<Tile> hour, List<Tile> day, Map<String, List<Double>> minutes, List<Kpi> topCreators,
+                           List<Kpi> topContents, List<Kpi> tiers, List<Kpi> formats, List<Kpi> products,
+                           List<Alert> alerts, Map<String, Long> deadLetters, long newestWindowEnd) {}
+
+    private List<Tile> tiles(Dimension dimension, String key, long size) {
+        Kpi current = null;
+        for (Kpi k : windows.values()) {
+            if (is(k, dimension, key, size) && (current == null || k.windowStart > current.windowStart)) current = k;
+        }
+        Kpi previous = current == null ? null : windows.get(current.dimension + "|" + key + "|"
+                + (current.windowStart - size) + "|" + current.windowStart);
+        List<Tile> tiles = new ArrayList<>();
+        for (Metric m : TILES) {
+            tiles.add(new Tile(m.wireName(), current == null ? null : current.value(m),
+                    previous == null ? null : previous.value(m)));
+        }
+        return tiles;
+    }
+
+    /** The last hour of one-minute windows, oldest first, a value per minute (null where no record). */
+    private Map<String, List<Double>> series(Dimension dimension, String key) {
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        long lastEnd = newestEnd == Long.MIN_VALUE ? 0 : newestEnd - Math.floorMod(newestEnd, MINUTE);
+        for (Metric m : SERIES) {
+            List<Double> values = new ArrayList<>();
+            for (long end = lastEnd - HOUR + MINUTE; end <= lastEnd; end += MINUTE) {
+                Kpi k = windows.get(dimension + "|" + key + "|" + (end - MINUTE) + "|" + end);
+                values.add(k == null ? null : k.value(m));
+            }
+            series.put(m.wireName(), values);
+        }
+        return series;
+    }
+
+    /** The records of the newest hour window of a dimension. */
+    private List<Kpi> latest(Dimension dimension, long size) {
+        long start = Long.MIN_VALUE;
+        for (Kpi k : windows.values()) {
+            if (k.dimension() == dimension && k.windowEnd - k.windowStart == size) start = Math.max(start, k.windowStart);
+        }
+        List<Kpi> latest = new ArrayList<>();
+        for (Kpi k : windows.values()) {
+            if (k.dimension() == dimension && k.windowEnd - k.windowStart == size && k.windowStart == start) latest.add(k);
+        }
+        latest.sort(Comparator.comparing((Kpi k) -> k.key));
+        return latest;
+    }
+
+    /** The hour's records of a dimension, by attributed GMV (highest first), then key. */
+    private List<Kpi> top(Dimension dimension) {
+        List<Kpi> top = latest(dimension, HOUR);
+        top.sort(Comparator.comparingLong((Kpi k) -> -k.attributedGmvCents).thenComparing(k -> k.key));
+        return top;
+    }
+
+    /** Firing alerts first, newest slot first; for a merchant, only the alerts of its own key. */
+    private List<Alert> alerts(String merchant) {
+        List<Alert> list = new ArrayList<>();
+        for (Alert a : alerts.values()) {
+            if (merchant == null || Dimension.MERCHANT.name().equals(a.dimension) && merchant.equals(a.key)) list.add(a);
+        }
+        list.sort(Comparator.comparing((Alert a) -> a.state != AlertState.FIRING)
+                .thenComparing(Comparator.comparingLong((Alert a) -> a.windowStart).reversed())
+                .thenComparing(a -> a.alertId));
+        return list;
+    }
+
+    private static boolean is(Kpi k, Dimension dimension, String key, long size) {
+        return k.dimension() == dimension && k.key.equals(key) && k.windowEnd - k.windowStart == size;
+    }
+}

@@ -1,0 +1,110 @@
+package io.tally.dashboard;
+
+import io.tally.alert.Alert;
+import io.tally.alert.AlertState;
+import io.tally.kpi.Kpi;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.tally.dashboard.ProgramView.DAY;
+import static io.tally.dashboard.ProgramView.HOUR;
+import static io.tally.dashboard.ProgramView.MINUTE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgramViewTest {
+    private final ProgramView view = new ProgramView();
+
+    private static Kpi kpi(String dimension, String key, long start, long size, long gmvCents, long orders) {
+        Kpi k = new Kpi();
+        k.dimension = dimension;
+        k.key = key;
+        k.windowStart = start;
+        k.windowEnd = start + size;
+        k.gmvCents = gmvCents;
+        k.attributedGmvCents = gmvCents;
+        k.orders = orders;
+        return k;
+    }
+
+    private static Alert alert(String id, AlertState state, long windowStart) {
+        Alert a = new Alert();
+        a.alertId = id;
+        a.ruleId = "r";
+        a.dimension = "ALL";
+        a.key = "*";
+        a.state = state;
+        a.windowStart = windowStart;
+        a.windowEnd = windowStart + HOUR;
+        return a;
+    }
+
+    @Test
+    void theHourTilesShowTheNewestHourOfTheProgramAgainstTheHourBefore() {
+        view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
+        view.accept(kpi("ALL", "*", HOUR, HOUR, 25_050, 5));
+        view.accept(kpi("MERCHANT", "m1", HOUR, HOUR, 7_000, 1));
+
+        ProgramView.Tile gmv = view.snapshot(null).hour().get(0);
+        assertThat(gmv).isEqualTo(new ProgramView.Tile("gmv", 250.50, 100.0));
+        assertThat(view.snapshot(null).hour().get(3)).isEqualTo(new ProgramView.Tile("orders", 5.0, 2.0));
+    }
+
+    @Test
+    void aLaterRecordOfAWindowReplacesTheEarlierOne() {
+        view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
+        view.accept(kpi("ALL", "*", 0, HOUR, 12_000, 3));
+
+        assertThat(view.snapshot(null).hour().get(0).value()).isEqualTo(120.0);
+    }
+
+    @Test
+    void aMerchantSeesItsOwnWindowsOnly() {
+        view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
+        view.accept(kpi("MERCHANT", "m1", 0, HOUR, 7_000, 1));
+
+        assertThat(view.snapshot("m1").hour().get(0).value()).isEqualTo(70.0);
+        assertThat(view.snapshot("m2").hour().get(0).value()).isNull();
+    }
+
+    @Test
+    void theSeriesHoldsTheLastHourOfMinutesWithGapsWhereNoRecordCame() {
+        view.accept(kpi("ALL", "*", 10 * MINUTE, MINUTE, 100, 1));
+        view.accept(kpi("ALL", "*", 12 * MINUTE, MINUTE, 300, 3));
+
+        List<Double> orders = view.snapshot(null).minutes().get("orders");
+        assertThat(orders).hasSize(60);
+        assertThat(orders.subList(57, 60)).containsExactly(1.0, null, 3.0);
+    }
+
+    @Test
+    void windowsThatEndedADayBeforeTheNewestAreForgotten() {
+        view.accept(kpi("CREATOR", "c1", 0, HOUR, 100, 1));
+        view.accept(kpi("CREATOR", "c2", DAY, HOUR, 100, 1));
+        view.accept(kpi("CREATOR", "c3", DAY + 2 * HOUR, HOUR, 100, 1));
+
+        assertThat(view.windowCount()).isEqualTo(2);
+        // And a late record of a forgotten window is not taken back in.
+        view.accept(kpi("CREATOR", "c1", 0, HOUR, 200, 2));
+        assertThat(view.windowCount()).isEqualTo(2);
+    }
+
+    @Test
+    void topCreatorsAreTheNewestHourByAttributedGmv() {
+        view.accept(kpi("CREATOR", "old", 0, HOUR, 99_999, 1));
+        view.accept(kpi("CREATOR", "b", HOUR, HOUR, 500, 1));
+        view.accept(kpi("CREATOR", "a", HOUR, HOUR, 900, 1));
+
+        assertThat(view.snapshot(null).topCreators()).extracting(k -> k.key).containsExactly("a", "b");
+    }
+
+    @Test
+    void firingAlertsComeFirstAndAResolvedOneLeavesThem() {
+        view.accept(alert("x", AlertState.FIRING, 0));
+        view.accept(alert("y", AlertState.FIRING, HOUR));
+        view.accept(alert("x", AlertState.RESOLVED, 0));
+
+        assertThat(view.snapshot(null).alerts()).extracting(a -> a.alertId + " " + a.state)
+                .containsExactly("y FIRING", "x RESOLVED");
+    }
+}
