@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * window (a compacted topic's view), the latest state of each alert, dead letters by stream and reason. Bounded: KPI
  * windows that ended more than a day before the newest one are dropped, and so are alerts resolved as long ago.
  *
- * <p>Fed by one thread (the topic reader); {@link #snapshot} is taken by that thread too and handed to the web server
- * as an immutable value.
+ * <p>Fed by the topic reader's thread and read by the web server's: every public method holds the view's lock, and a
+ * snapshot shares nothing mutable with it (records, once read, are never changed).
  */
 public final class ProgramView {
     static final long MINUTE = Duration.ofMinutes(1).toMillis();
@@ -41,7 +41,7 @@ public final class ProgramView {
     private long newestEnd = Long.MIN_VALUE;
     private long evictedAt = Long.MIN_VALUE;
 
-    public void accept(Kpi k) {
+    public synchronized void accept(Kpi k) {
         if (k.windowEnd <= forgottenUpTo()) return;
         windows.put(k.kafkaKey(), k);
         if (k.windowEnd > newestEnd) {
@@ -56,11 +56,11 @@ public final class ProgramView {
         return newestEnd == Long.MIN_VALUE ? Long.MIN_VALUE : newestEnd - DAY;
     }
 
-    public void accept(Alert a) {
+    public synchronized void accept(Alert a) {
         alerts.put(a.alertId, a);
     }
 
-    public void accept(DeadLetter d) {
+    public synchronized void accept(DeadLetter d) {
         deadLetters.merge(d.stream + " " + d.reason, 1L, Long::sum);
     }
 
@@ -72,7 +72,7 @@ public final class ProgramView {
     }
 
     /** How many KPI windows are held (bounded by a day of windows). */
-    int windowCount() {
+    synchronized int windowCount() {
         return windows.size();
     }
 
@@ -81,7 +81,7 @@ public final class ProgramView {
      *
      * @param merchant null: the whole program (dimension ALL); else one merchant's own windows (dimension MERCHANT)
      */
-    public Snapshot snapshot(String merchant) {
+    public synchronized Snapshot snapshot(String merchant) {
         Dimension program = merchant == null ? Dimension.ALL : Dimension.MERCHANT;
         String key = merchant == null ? Dimension.ALL_KEY : merchant;
         return new Snapshot(tiles(program, key, HOUR), tiles(program, key, DAY), series(program, key),
@@ -90,12 +90,65 @@ public final class ProgramView {
                 new TreeMap<>(deadLetters), newestEnd);
     }
 
-    /** A headline tile: a metric of the current window and of the one before. */
-    public record Tile(String metric, Double value, Double previous) {}
+    /** A headline tile: a metric of the current window and of the one before. (Public fields: written as JSON.) */
+    public static final class Tile {
+        public final String metric;
+        public final Double value;
+        public final Double previous;
 
-    public record Snapshot(List<Tile> hour, List<Tile> day, Map<String, List<Double>> minutes, List<Kpi> topCreators,
-                           List<Kpi> topContents, List<Kpi> tiers, List<Kpi> formats, List<Kpi> products,
-                           List<Alert> alerts, Map<String, Long> deadLetters, long newestWindowEnd) {}
+        Tile(String metric, Double value, Double previous) {
+            this.metric = metric;
+            this.value = value;
+            this.previous = previous;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tile t && metric.equals(t.metric) && java.util.Objects.equals(value, t.value)
+                    && java.util.Objects.equals(previous, t.previous);
+        }
+
+        @Override
+        public int hashCode() {
+            return metric.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return metric + "=" + value + " (before: " + previous + ")";
+        }
+    }
+
+    /** What the page shows, as of one moment. (Public fields: written as JSON.) */
+    public static final class Snapshot {
+        public final List<Tile> hour;
+        public final List<Tile> day;
+        public final Map<String, List<Double>> minutes;
+        public final List<Kpi> topCreators;
+        public final List<Kpi> topContents;
+        public final List<Kpi> tiers;
+        public final List<Kpi> formats;
+        public final List<Kpi> products;
+        public final List<Alert> alerts;
+        public final Map<String, Long> deadLetters;
+        public final long newestWindowEnd;
+
+        Snapshot(List<Tile> hour, List<Tile> day, Map<String, List<Double>> minutes, List<Kpi> topCreators,
+                 List<Kpi> topContents, List<Kpi> tiers, List<Kpi> formats, List<Kpi> products, List<Alert> alerts,
+                 Map<String, Long> deadLetters, long newestWindowEnd) {
+            this.hour = hour;
+            this.day = day;
+            this.minutes = minutes;
+            this.topCreators = topCreators;
+            this.topContents = topContents;
+            this.tiers = tiers;
+            this.formats = formats;
+            this.products = products;
+            this.alerts = alerts;
+            this.deadLetters = deadLetters;
+            this.newestWindowEnd = newestWindowEnd;
+        }
+    }
 
     private List<Tile> tiles(Dimension dimension, String key, long size) {
         Kpi current = null;

@@ -45,9 +45,9 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", HOUR, HOUR, 25_050, 5));
         view.accept(kpi("MERCHANT", "m1", HOUR, HOUR, 7_000, 1));
 
-        ProgramView.Tile gmv = view.snapshot(null).hour().get(0);
+        ProgramView.Tile gmv = view.snapshot(null).hour.get(0);
         assertThat(gmv).isEqualTo(new ProgramView.Tile("gmv", 250.50, 100.0));
-        assertThat(view.snapshot(null).hour().get(3)).isEqualTo(new ProgramView.Tile("orders", 5.0, 2.0));
+        assertThat(view.snapshot(null).hour.get(3)).isEqualTo(new ProgramView.Tile("orders", 5.0, 2.0));
     }
 
     @Test
@@ -55,7 +55,7 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
         view.accept(kpi("ALL", "*", 0, HOUR, 12_000, 3));
 
-        assertThat(view.snapshot(null).hour().get(0).value()).isEqualTo(120.0);
+        assertThat(view.snapshot(null).hour.get(0).value).isEqualTo(120.0);
     }
 
     @Test
@@ -63,8 +63,8 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
         view.accept(kpi("MERCHANT", "m1", 0, HOUR, 7_000, 1));
 
-        assertThat(view.snapshot("m1").hour().get(0).value()).isEqualTo(70.0);
-        assertThat(view.snapshot("m2").hour().get(0).value()).isNull();
+        assertThat(view.snapshot("m1").hour.get(0).value).isEqualTo(70.0);
+        assertThat(view.snapshot("m2").hour.get(0).value).isNull();
     }
 
     @Test
@@ -72,7 +72,7 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", 10 * MINUTE, MINUTE, 100, 1));
         view.accept(kpi("ALL", "*", 12 * MINUTE, MINUTE, 300, 3));
 
-        List<Double> orders = view.snapshot(null).minutes().get("orders");
+        List<Double> orders = view.snapshot(null).minutes.get("orders");
         assertThat(orders).hasSize(60);
         assertThat(orders.subList(57, 60)).containsExactly(1.0, null, 3.0);
     }
@@ -95,7 +95,7 @@ class ProgramViewTest {
         view.accept(kpi("CREATOR", "b", HOUR, HOUR, 500, 1));
         view.accept(kpi("CREATOR", "a", HOUR, HOUR, 900, 1));
 
-        assertThat(view.snapshot(null).topCreators()).extracting(k -> k.key).containsExactly("a", "b");
+        assertThat(view.snapshot(null).topCreators).extracting(k -> k.key).containsExactly("a", "b");
     }
 
     @Test
@@ -104,7 +104,7 @@ class ProgramViewTest {
         view.accept(alert("y", AlertState.FIRING, HOUR));
         view.accept(alert("x", AlertState.RESOLVED, 0));
 
-        assertThat(view.snapshot(null).alerts()).extracting(a -> a.alertId + " " + a.state)
+        assertThat(view.snapshot(null).alerts).extracting(a -> a.alertId + " " + a.state)
                 .containsExactly("y FIRING", "x RESOLVED");
     }
 }

@@ -1,0 +1,140 @@
+package io.tally.dashboard;
+
+import io.tally.alert.Alert;
+import io.tally.io.DeadLetter;
+import io.tally.io.InvalidRecordException;
+import io.tally.io.Json;
+import io.tally.kpi.Kpi;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads the KPI, alert and dead-letter topics as a downstream system sees them (read_committed, every partition from
+ * the beginning, no consumer group) into a {@link ProgramView}, and hands a fresh snapshot to the listener after each
+ * poll that brought records. The data is stale while the broker cannot be reached: the listener hears of that too.
+ */
+public final class TopicFeed implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a metadata call may wait before the broker counts as unreachable. */
+    private static final Duration REACH = Duration.ofSeconds(5);
+
+    /** What the listener is told: the view's state, and whether it may be behind the topics. */
+    public interface Listener {
+        void update(ProgramView view, boolean stale);
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String kpis;
+    private final String alerts;
+    private final String deadLetters;
+    private final ProgramView view = new ProgramView();
+    private final Listener listener;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long unreadable;
+
+    public TopicFeed(Map<String, Object> clientProperties, String kpis, String alerts, String deadLetters,
+                     Listener listener) {
+        Map<String, Object> p = new LinkedHashMap<>(clientProperties);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.kpis = kpis;
+        this.alerts = alerts;
+        this.deadLetters = deadLetters;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "dashboard-feed");
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        boolean assigned = false;
+        boolean stale = true;
+        try {
+            while (running) {
+                try {
+                    if (!assigned) assigned = assign();
+                    if (!assigned) {
+                        listener.update(view, true);
+                        continue;
+                    }
+                    int n = 0;
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        accept(r.topic(), r.value());
+                        n++;
+                    }
+                    boolean reachable = reachable();
+                    if (n > 0 || reachable == stale) {
+                        stale = !reachable;
+                        listener.update(view, stale);
+                    }
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    stale = true;
+                    listener.update(view, true);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Every partition of the three topics, from the beginning; false while none of them can be listed. */
+    private boolean assign() {
+        Map<String, List<PartitionInfo>> existing = consumer.listTopics(REACH);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(kpis, alerts, deadLetters)) {
+            for (PartitionInfo p : existing.getOrDefault(topic, List.of())) {
+                partitions.add(new TopicPartition(p.topic(), p.partition()));
+            }
+        }
+        if (partitions.isEmpty()) return false;
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return true;
+    }
+
+    private boolean reachable() {
+        try {
+            consumer.endOffsets(consumer.assignment(), REACH);
+            return true;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
+        }
+    }
+
+    private void accept(String topic, byte[] value) {
+        try {
+            if (topic.equals(kpis)) view.accept(Json.read(Kpi.class, value));
+            else if (topic.equals(alerts)) view.accept(Json.read(Alert.class, value));
+            else view.accept(Json.read(DeadLetter.class, value));
+        } catch (InvalidRecordException e) {
+            unreadable++; // a foreign record on an output topic must not stop the dashboard
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5_000);
+    }
+}
