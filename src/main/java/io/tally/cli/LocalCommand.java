@@ -7,6 +7,7 @@ import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
 import io.tally.generate.KafkaOutput;
 import io.tally.local.EmbeddedKafka;
+import io.tally.dashboard.DashboardServer;
 import io.tally.local.LiveView;
 import io.tally.local.OutputCounter;
 import io.tally.local.Topics;
@@ -53,6 +54,10 @@ public class LocalCommand implements Runnable {
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Broker data and checkpoints (default: a temporary directory, deleted at the end).")
     Path dataDir;
+
+    @Option(names = "--dashboard-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port of the web dashboard on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
+    int dashboardPort;
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Use this Kafka cluster instead of an in-process broker.")
     String kafka;
@@ -103,51 +108,59 @@ public class LocalCommand implements Runnable {
             Map<String, Object> clientProps = new HashMap<>();
             ConfigLoader.kafkaClientProperties(cfg).forEach((k, v) -> clientProps.put((String) k, v));
             if (broker != null) clientProps.putAll(broker.clientProperties());
-            System.out.println("tally local: Kafka at " + bootstrap + " (attach your own consumers there), topics "
-                    + cfg.topic(io.tally.event.Stream.VIEWS).replace("views", "*"));
-            try (Admin admin = broker != null ? null : Admin.create(new HashMap<>(clientProps))) {
-                Topics.createAll(broker != null ? broker.admin() : admin, cfg, partitions);
-            }
-
-            StreamExecutionEnvironment env = Environments.create(cfg, Environments.Mode.LOCAL);
-            RunCommand.build(env, Job.ALL, cfg);
-            JobClient job = env.executeAsync(cfg.job.name);
-
-            GeneratorSettings gen = GeneratorSettings.live(rate,
-                    "0".equals(backfill.trim()) ? 0 : Durations.parse(backfill).toMillis());
-            gen.seed = seed;
-            KafkaOutput producer = KafkaOutput.create(cfg);
-            Thread generator = new Thread(() -> {
-                try {
-                    producer.run(new Generator(gen), 0, rate);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    System.err.println("tally local: the generator stopped: " + e.getMessage());
-                }
-            }, "tally-generator");
-            generator.setDaemon(true);
-            generator.start();
-
-            try (LiveView view = new LiveView(clientProps, cfg, producer::sent, System.out)) {
-                view.start();
-                if (runFor == null) stop.await();
-                else stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
-            }
-
-            producer.stop();
-            generator.join(10_000);
-            producer.close();
-            // Stop with a savepoint: the sources stop, the sinks commit their last transactions.
-            System.out.println("tally local: stopping (committing the last outputs)...");
-            job.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(60, TimeUnit.SECONDS);
-            try (OutputCounter counter = new OutputCounter(clientProps, cfg)) {
-                counter.drain(Duration.ofSeconds(30));
-                System.out.println(counter.summaryLine(producer.sent()));
+            try (DashboardServer dashboard = DashboardServer.open(clientProps, cfg, "127.0.0.1", dashboardPort)) {
+                System.out.println("tally local: dashboard at " + dashboard.url());
+                runJobs(cfg, clientProps, broker, bootstrap, work, runFor, stop);
             }
         } finally {
             if (dataDir == null) deleteQuietly(work);
+        }
+    }
+
+    private void runJobs(TallyConfig cfg, Map<String, Object> clientProps, EmbeddedKafka broker, String bootstrap,
+                         Path work, Duration runFor, CountDownLatch stop) throws Exception {
+        System.out.println("tally local: Kafka at " + bootstrap + " (attach your own consumers there), topics "
+                + cfg.topic(io.tally.event.Stream.VIEWS).replace("views", "*"));
+        try (Admin admin = broker != null ? null : Admin.create(new HashMap<>(clientProps))) {
+            Topics.createAll(broker != null ? broker.admin() : admin, cfg, partitions);
+        }
+
+        StreamExecutionEnvironment env = Environments.create(cfg, Environments.Mode.LOCAL);
+        RunCommand.build(env, Job.ALL, cfg);
+        JobClient job = env.executeAsync(cfg.job.name);
+
+        GeneratorSettings gen = GeneratorSettings.live(rate,
+                "0".equals(backfill.trim()) ? 0 : Durations.parse(backfill).toMillis());
+        gen.seed = seed;
+        KafkaOutput producer = KafkaOutput.create(cfg);
+        Thread generator = new Thread(() -> {
+            try {
+                producer.run(new Generator(gen), 0, rate);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                System.err.println("tally local: the generator stopped: " + e.getMessage());
+            }
+        }, "tally-generator");
+        generator.setDaemon(true);
+        generator.start();
+
+        try (LiveView view = new LiveView(clientProps, cfg, producer::sent, System.out)) {
+            view.start();
+            if (runFor == null) stop.await();
+            else stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        producer.stop();
+        generator.join(10_000);
+        producer.close();
+        // Stop with a savepoint: the sources stop, the sinks commit their last transactions.
+        System.out.println("tally local: stopping (committing the last outputs)...");
+        job.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+        try (OutputCounter counter = new OutputCounter(clientProps, cfg)) {
+            counter.drain(Duration.ofSeconds(30));
+            System.out.println(counter.summaryLine(producer.sent()));
         }
     }
 

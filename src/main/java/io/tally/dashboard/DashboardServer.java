@@ -5,6 +5,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
+import io.tally.config.TallyConfig;
+import io.tally.event.Stream;
 import io.tally.io.Json;
 
 import java.util.List;
@@ -21,11 +23,14 @@ public final class DashboardServer implements AutoCloseable, TopicFeed.Listener 
     private static final Set<String> PROGRAM_PARAMETERS = Set.of("merchant");
 
     private final Javalin app;
+    private final String host;
+    private TopicFeed feed;
     private final ConcurrentLinkedQueue<SseClient> clients = new ConcurrentLinkedQueue<>();
     private volatile ProgramView view = new ProgramView();
     private volatile boolean stale = true;
 
     public DashboardServer(String host, int port) {
+        this.host = host;
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -49,6 +54,23 @@ public final class DashboardServer implements AutoCloseable, TopicFeed.Listener 
         return app.port();
     }
 
+    /** Where a browser opens the page. */
+    public String url() {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    /**
+     * The dashboard of the output topics that {@code config} names, served on {@code host:port} (0: any free port)
+     * and fed by a {@link TopicFeed} until closed.
+     */
+    public static DashboardServer open(Map<String, Object> clientProperties, TallyConfig config, String host, int port) {
+        DashboardServer server = new DashboardServer(host, port).start();
+        server.feed = new TopicFeed(clientProperties, config.topic(Stream.KPIS), config.topic(Stream.ALERTS),
+                config.topic(Stream.DEAD_LETTERS), server);
+        server.feed.start();
+        return server;
+    }
+
     private void program(Context ctx) {
         for (String name : ctx.queryParamMap().keySet()) {
             if (!PROGRAM_PARAMETERS.contains(name)) {
@@ -63,7 +85,7 @@ public final class DashboardServer implements AutoCloseable, TopicFeed.Listener 
             ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "merchant must be one merchant id of 1 to 128 characters"));
             return;
         }
-        ctx.contentType("application/json").result(Json.write(new Program(stale, view.snapshot(merchant))));
+        ctx.contentType("application/json").result(Json.write(new Program(stale, view.snapshot(merchant, System.currentTimeMillis()))));
     }
 
     /** What {@code /api/program} answers. (Public fields: written as JSON.) */
@@ -88,7 +110,8 @@ public final class DashboardServer implements AutoCloseable, TopicFeed.Listener 
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        if (feed != null) feed.close();
         app.stop();
     }
 }

@@ -38,14 +38,18 @@ public final class ProgramView {
     private final Map<String, Kpi> windows = new HashMap<>();
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
     private final Map<String, Long> deadLetters = new TreeMap<>();
+    /** How far event time has come, as the records show it (see {@link #accept(Kpi)}). */
     private long newestEnd = Long.MIN_VALUE;
     private long evictedAt = Long.MIN_VALUE;
 
     public synchronized void accept(Kpi k) {
         if (k.windowEnd <= forgottenUpTo()) return;
         windows.put(k.kafkaKey(), k);
-        if (k.windowEnd > newestEnd) {
-            newestEnd = k.windowEnd;
+        // Event time as far as the records show it: the end of the newest minute, or the start of a longer window
+        // (an open hour or day ends in the future).
+        long shown = k.windowEnd - k.windowStart <= MINUTE ? k.windowEnd : k.windowStart;
+        if (shown > newestEnd) {
+            newestEnd = shown;
             // Evicting walks every window: once per minute of event time is enough to stay within a day and a minute.
             if (evictedAt == Long.MIN_VALUE || newestEnd - evictedAt >= MINUTE) evict();
         }
@@ -81,13 +85,36 @@ public final class ProgramView {
      *
      * @param merchant null: the whole program (dimension ALL); else one merchant's own windows (dimension MERCHANT)
      */
-    public synchronized Snapshot snapshot(String merchant) {
+    public synchronized Snapshot snapshot(String merchant, long nowMs) {
         Dimension program = merchant == null ? Dimension.ALL : Dimension.MERCHANT;
         String key = merchant == null ? Dimension.ALL_KEY : merchant;
-        return new Snapshot(tiles(program, key, HOUR), tiles(program, key, DAY), series(program, key),
+        Map<String, List<Double>> minutes = series(program, key);
+        return new Snapshot(tiles(program, key, HOUR), tiles(program, key, DAY), minutes,
                 top(Dimension.CREATOR), top(Dimension.CONTENT), latest(Dimension.TIER, HOUR),
                 latest(Dimension.FORMAT, HOUR), latest(Dimension.PRODUCT, HOUR), alerts(merchant),
-                new TreeMap<>(deadLetters), newestEnd);
+                new TreeMap<>(deadLetters), merchants(), eventsPerSecond(), newestEnd == Long.MIN_VALUE ? null : nowMs - newestEnd);
+    }
+
+    /** The merchants that have windows: what the merchant filter offers. */
+    private List<String> merchants() {
+        List<String> merchants = new ArrayList<>();
+        for (Kpi k : windows.values()) {
+            if (k.dimension() == Dimension.MERCHANT && !merchants.contains(k.key)) merchants.add(k.key);
+        }
+        merchants.sort(null);
+        return merchants;
+    }
+
+    /** Views, engagements, clicks and orders per second in the newest one-minute window of the whole program. */
+    private Double eventsPerSecond() {
+        Kpi newest = null;
+        for (Kpi k : windows.values()) {
+            if (is(k, Dimension.ALL, Dimension.ALL_KEY, MINUTE) && (newest == null || k.windowStart > newest.windowStart)) {
+                newest = k;
+            }
+        }
+        if (newest == null) return null;
+        return (newest.views + newest.likes + newest.comments + newest.shares + newest.clicks + newest.orders) / 60.0;
     }
 
     /** A headline tile: a metric of the current window and of the one before. (Public fields: written as JSON.) */
@@ -131,11 +158,15 @@ public final class ProgramView {
         public final List<Kpi> products;
         public final List<Alert> alerts;
         public final Map<String, Long> deadLetters;
-        public final long newestWindowEnd;
+        public final List<String> merchants;
+        /** Events per second in the newest minute; null before any. */
+        public final Double eventsPerSecond;
+        /** How far the newest window's end trails the clock, in ms; null before any window. */
+        public final Long lagMs;
 
         Snapshot(List<Tile> hour, List<Tile> day, Map<String, List<Double>> minutes, List<Kpi> topCreators,
                  List<Kpi> topContents, List<Kpi> tiers, List<Kpi> formats, List<Kpi> products, List<Alert> alerts,
-                 Map<String, Long> deadLetters, long newestWindowEnd) {
+                 Map<String, Long> deadLetters, List<String> merchants, Double eventsPerSecond, Long lagMs) {
             this.hour = hour;
             this.day = day;
             this.minutes = minutes;
@@ -146,7 +177,9 @@ public final class ProgramView {
             this.products = products;
             this.alerts = alerts;
             this.deadLetters = deadLetters;
-            this.newestWindowEnd = newestWindowEnd;
+            this.merchants = merchants;
+            this.eventsPerSecond = eventsPerSecond;
+            this.lagMs = lagMs;
         }
     }
 

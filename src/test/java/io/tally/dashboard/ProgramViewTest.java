@@ -45,9 +45,9 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", HOUR, HOUR, 25_050, 5));
         view.accept(kpi("MERCHANT", "m1", HOUR, HOUR, 7_000, 1));
 
-        ProgramView.Tile gmv = view.snapshot(null).hour.get(0);
+        ProgramView.Tile gmv = view.snapshot(null, 0).hour.get(0);
         assertThat(gmv).isEqualTo(new ProgramView.Tile("gmv", 250.50, 100.0));
-        assertThat(view.snapshot(null).hour.get(3)).isEqualTo(new ProgramView.Tile("orders", 5.0, 2.0));
+        assertThat(view.snapshot(null, 0).hour.get(3)).isEqualTo(new ProgramView.Tile("orders", 5.0, 2.0));
     }
 
     @Test
@@ -55,16 +55,18 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
         view.accept(kpi("ALL", "*", 0, HOUR, 12_000, 3));
 
-        assertThat(view.snapshot(null).hour.get(0).value).isEqualTo(120.0);
+        assertThat(view.snapshot(null, 0).hour.get(0).value).isEqualTo(120.0);
     }
 
     @Test
     void aMerchantSeesItsOwnWindowsOnly() {
         view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
         view.accept(kpi("MERCHANT", "m1", 0, HOUR, 7_000, 1));
+        view.accept(kpi("MERCHANT", "m0", 0, HOUR, 1_000, 1));
 
-        assertThat(view.snapshot("m1").hour.get(0).value).isEqualTo(70.0);
-        assertThat(view.snapshot("m2").hour.get(0).value).isNull();
+        assertThat(view.snapshot(null, 0).merchants).containsExactly("m0", "m1");
+        assertThat(view.snapshot("m1", 0).hour.get(0).value).isEqualTo(70.0);
+        assertThat(view.snapshot("m2", 0).hour.get(0).value).isNull();
     }
 
     @Test
@@ -72,16 +74,28 @@ class ProgramViewTest {
         view.accept(kpi("ALL", "*", 10 * MINUTE, MINUTE, 100, 1));
         view.accept(kpi("ALL", "*", 12 * MINUTE, MINUTE, 300, 3));
 
-        List<Double> orders = view.snapshot(null).minutes.get("orders");
+        ProgramView.Snapshot snapshot = view.snapshot(null, 13 * MINUTE + 5_000);
+        assertThat(snapshot.eventsPerSecond).isEqualTo(3 / 60.0);
+        assertThat(snapshot.lagMs).isEqualTo(5_000);
+        List<Double> orders = snapshot.minutes.get("orders");
         assertThat(orders).hasSize(60);
         assertThat(orders.subList(57, 60)).containsExactly(1.0, null, 3.0);
+    }
+
+    @Test
+    void anOpenDayShowsNoMoreEventTimeThanItsStart() {
+        view.accept(kpi("ALL", "*", 0, DAY, 100, 1));
+        view.accept(kpi("ALL", "*", 2 * MINUTE, MINUTE, 100, 1));
+
+        assertThat(view.snapshot(null, 4 * MINUTE).lagMs).isEqualTo(MINUTE);
+        assertThat(view.snapshot(null, 4 * MINUTE).minutes.get("orders").get(59)).isEqualTo(1.0);
     }
 
     @Test
     void windowsThatEndedADayBeforeTheNewestAreForgotten() {
         view.accept(kpi("CREATOR", "c1", 0, HOUR, 100, 1));
         view.accept(kpi("CREATOR", "c2", DAY, HOUR, 100, 1));
-        view.accept(kpi("CREATOR", "c3", DAY + 2 * HOUR, HOUR, 100, 1));
+        view.accept(kpi("CREATOR", "c3", DAY + 3 * HOUR, HOUR, 100, 1));
 
         assertThat(view.windowCount()).isEqualTo(2);
         // And a late record of a forgotten window is not taken back in.
@@ -95,7 +109,7 @@ class ProgramViewTest {
         view.accept(kpi("CREATOR", "b", HOUR, HOUR, 500, 1));
         view.accept(kpi("CREATOR", "a", HOUR, HOUR, 900, 1));
 
-        assertThat(view.snapshot(null).topCreators).extracting(k -> k.key).containsExactly("a", "b");
+        assertThat(view.snapshot(null, 0).topCreators).extracting(k -> k.key).containsExactly("a", "b");
     }
 
     @Test
@@ -104,7 +118,7 @@ class ProgramViewTest {
         view.accept(alert("y", AlertState.FIRING, HOUR));
         view.accept(alert("x", AlertState.RESOLVED, 0));
 
-        assertThat(view.snapshot(null).alerts).extracting(a -> a.alertId + " " + a.state)
+        assertThat(view.snapshot(null, 0).alerts).extracting(a -> a.alertId + " " + a.state)
                 .containsExactly("y FIRING", "x RESOLVED");
     }
 }
