@@ -108,12 +108,23 @@ public class LocalCommand implements Runnable {
             Map<String, Object> clientProps = new HashMap<>();
             ConfigLoader.kafkaClientProperties(cfg).forEach((k, v) -> clientProps.put((String) k, v));
             if (broker != null) clientProps.putAll(broker.clientProperties());
-            try (DashboardServer dashboard = DashboardServer.open(clientProps, cfg, "127.0.0.1", dashboardPort)) {
+            try (DashboardServer dashboard = openDashboard(clientProps, cfg)) {
                 System.out.println("tally local: dashboard at " + dashboard.url());
                 runJobs(cfg, clientProps, broker, bootstrap, work, runFor, stop);
             }
         } finally {
             if (dataDir == null) deleteQuietly(work);
+        }
+    }
+
+    /** The dashboard on the asked port, or on a free one when that is taken: a busy 8080 must not stop `local`. */
+    private DashboardServer openDashboard(Map<String, Object> clientProps, TallyConfig cfg) {
+        try {
+            return DashboardServer.open(clientProps, cfg, "127.0.0.1", dashboardPort);
+        } catch (RuntimeException e) {
+            if (dashboardPort == 0) throw e;
+            System.out.println("tally local: port " + dashboardPort + " is taken, the dashboard takes a free one");
+            return DashboardServer.open(clientProps, cfg, "127.0.0.1", 0);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 public final class TopicFeed implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     /** How long a metadata call may wait before the broker counts as unreachable. */
-    private static final Duration REACH = Duration.ofSeconds(5);
+    static final Duration REACH = Duration.ofSeconds(5);
 
     /** What the listener is told: the view's state, and whether it may be behind the topics. */
     public interface Listener {
@@ -36,6 +36,7 @@ public final class TopicFeed implements AutoCloseable {
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Duration reach;
     private final String kpis;
     private final String alerts;
     private final String deadLetters;
@@ -47,6 +48,13 @@ public final class TopicFeed implements AutoCloseable {
 
     public TopicFeed(Map<String, Object> clientProperties, String kpis, String alerts, String deadLetters,
                      Listener listener) {
+        this(clientProperties, kpis, alerts, deadLetters, listener, REACH);
+    }
+
+    /** @param reach how long a metadata call may wait before the broker counts as unreachable */
+    TopicFeed(Map<String, Object> clientProperties, String kpis, String alerts, String deadLetters, Listener listener,
+              Duration reach) {
+        this.reach = reach;
         Map<String, Object> p = new LinkedHashMap<>(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -99,7 +107,7 @@ public final class TopicFeed implements AutoCloseable {
 
     /** Every partition of the three topics, from the beginning; false while none of them can be listed. */
     private boolean assign() {
-        Map<String, List<PartitionInfo>> existing = consumer.listTopics(REACH);
+        Map<String, List<PartitionInfo>> existing = consumer.listTopics(reach);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(kpis, alerts, deadLetters)) {
             for (PartitionInfo p : existing.getOrDefault(topic, List.of())) {
@@ -114,7 +122,7 @@ public final class TopicFeed implements AutoCloseable {
 
     private boolean reachable() {
         try {
-            consumer.endOffsets(consumer.assignment(), REACH);
+            consumer.endOffsets(consumer.assignment(), reach);
             return true;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             return false;

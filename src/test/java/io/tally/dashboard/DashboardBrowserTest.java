@@ -36,7 +36,10 @@ class DashboardBrowserTest {
     static final KafkaBroker KAFKA = new KafkaBroker();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final long MINUTE = 60_000L;
     private static final long HOUR = 3_600_000L;
+    /** The current hour: the page's lag and charts read the clock; what the test asserts does not depend on it. */
+    private static final long H = System.currentTimeMillis() / HOUR * HOUR;
 
     private static DashboardServer server;
     private static WebDriver browser;
@@ -69,19 +72,25 @@ class DashboardBrowserTest {
     }
 
     private static String kpi(String dimension, String key, long start, long size, String gmv, long orders) {
+        return kpi(dimension, key, start, size, gmv, orders, 100, 10, "null");
+    }
+
+    private static String kpi(String dimension, String key, long start, long size, String gmv, long orders, long views,
+                              long clicks, String stock) {
         return "{\"dimension\":\"" + dimension + "\",\"key\":\"" + key + "\",\"windowStart\":" + start + ",\"windowEnd\":"
-                + (start + size) + ",\"final\":false,\"views\":100,\"likes\":0,\"comments\":0,\"shares\":0,\"clicks\":10,"
+                + (start + size) + ",\"final\":false,\"views\":" + views + ",\"likes\":0,\"comments\":0,\"shares\":0,"
+                + "\"clicks\":" + clicks + ","
                 + "\"units\":1.0,\"gmv\":" + gmv + ",\"orders\":" + orders + ",\"newCustomerOrders\":1,\"attributedOrders\":"
                 + orders + ",\"attributedGmv\":" + gmv + ",\"commission\":1.00,\"margin\":2.00,\"refunds\":0,"
                 + "\"refundedAmount\":0.00,\"spend\":0.00,\"engagementRate\":null,\"ctr\":0.1,\"aov\":null,"
                 + "\"conversionRate\":0.2,\"cpa\":null,\"newCustomerRate\":0.5,\"netGmv\":" + gmv + ",\"marginPerOrder\":null,"
-                + "\"gmvShare\":null,\"stock\":null}";
+                + "\"gmvShare\":null,\"stock\":" + stock + "}";
     }
 
     private static String alert(String state) {
         return "{\"alertId\":\"cpa|ALL|*|0\",\"ruleId\":\"cpa\",\"dimension\":\"ALL\",\"key\":\"*\",\"metric\":\"cpa\","
-                + "\"op\":\">\",\"value\":12.5,\"threshold\":10.0,\"state\":\"" + state + "\",\"windowStart\":" + HOUR
-                + ",\"windowEnd\":" + 2 * HOUR + ",\"ts\":" + 2 * HOUR + "}";
+                + "\"op\":\">\",\"value\":12.5,\"threshold\":10.0,\"state\":\"" + state + "\",\"windowStart\":" + (H - HOUR)
+                + ",\"windowEnd\":" + H + ",\"ts\":" + H + "}";
     }
 
     private static String tile(String section, String metric) {
@@ -101,12 +110,24 @@ class DashboardBrowserTest {
 
     @Test
     void thePageShowsTheRecordsWrittenAndFollowsNewOnesWithoutAReload() throws Exception {
+        List<String> minutes = new java.util.ArrayList<>();
+        for (int m = 30; m >= 1; m--) {
+            minutes.add(kpi("ALL", "*", H - m * MINUTE, MINUTE, (m % 7 + 3) + ".00", m % 3, 900 + 40 * (m % 5), 60 + 3 * (m % 4), "null"));
+        }
+        KAFKA.produce("browser.kpis", minutes);
         KAFKA.produce("browser.kpis", List.of(
-                kpi("ALL", "*", 0, HOUR, "100.00", 4),
-                kpi("ALL", "*", HOUR, HOUR, "250.50", 10),
-                kpi("MERCHANT", "m1", HOUR, HOUR, "70.00", 3),
-                kpi("CREATOR", "c1", HOUR, HOUR, "150.00", 6),
-                kpi("CREATOR", "c2", HOUR, HOUR, "100.50", 4)));
+                kpi("ALL", "*", H - HOUR, HOUR, "100.00", 4),
+                kpi("ALL", "*", H, HOUR, "250.50", 10),
+                kpi("MERCHANT", "m1", H, HOUR, "70.00", 3),
+                kpi("CREATOR", "c1", H, HOUR, "150.00", 6),
+                kpi("CREATOR", "c2", H, HOUR, "100.50", 4),
+                kpi("CONTENT", "c1-video-7", H, HOUR, "150.00", 6),
+                kpi("TIER", "MID", H, HOUR, "150.00", 6),
+                kpi("TIER", "NANO", H, HOUR, "100.50", 4),
+                kpi("FORMAT", "TUTORIAL", H, HOUR, "180.00", 7),
+                kpi("FORMAT", "REVIEW", H, HOUR, "70.50", 3),
+                kpi("PRODUCT", "p-7", H, HOUR, "0.00", 0, 300, 25, "0"),
+                kpi("PRODUCT", "p-3", H, HOUR, "250.50", 10, 500, 40, "12")));
         KAFKA.produce("browser.alerts", List.of(alert("FIRING")));
         browser.get(server.url());
 
@@ -120,7 +141,7 @@ class DashboardBrowserTest {
                 .getAttribute("data-state").equals("FIRING"));
 
         // A new record of the hour replaces the tile's value, and the alert resolves: no reload.
-        KAFKA.produce("browser.kpis", List.of(kpi("ALL", "*", HOUR, HOUR, "300.00", 12)));
+        KAFKA.produce("browser.kpis", List.of(kpi("ALL", "*", H, HOUR, "300.00", 12)));
         KAFKA.produce("browser.alerts", List.of(alert("RESOLVED")));
         waitUntil("the updated GMV tile", () -> tile("hour", "gmv").equals("300"));
         waitUntil("the resolved alert", () -> browser.findElement(By.cssSelector("#alerts tr[data-alert]"))
@@ -135,5 +156,13 @@ class DashboardBrowserTest {
         waitUntil("the merchant's GMV tile", () -> tile("hour", "gmv").equals("70"));
         waitUntil("the merchant's orders", () -> tile("hour", "orders").equals("3"));
         assertThat(browser.getCurrentUrl()).endsWith("?merchant=m1");
+
+        // A phone's width: the page reflows and never scrolls sideways (a wide table scrolls inside its section).
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(400, 900));
+        browser.navigate().refresh();
+        waitUntil("the merchant's GMV tile on a narrow screen", () -> tile("hour", "gmv").equals("70"));
+        Object overflow = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(((Number) overflow).longValue()).isLessThanOrEqualTo(0);
     }
 }

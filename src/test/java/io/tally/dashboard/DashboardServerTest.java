@@ -80,6 +80,39 @@ class DashboardServerTest {
     }
 
     @Test
+    void aFeedThatLosesTheBrokerSaysTheDataIsStaleAndCatchesUpOnceItIsBack() throws Exception {
+        KAFKA.createTopics("k3", "a3", "d3");
+        server = new DashboardServer("127.0.0.1", 0).start();
+        List<Boolean> staleness = new java.util.concurrent.CopyOnWriteArrayList<>();
+        feed = new TopicFeed(KAFKA.clientProperties(), "k3", "a3", "d3", (view, stale) -> {
+            server.update(view, stale);
+            staleness.add(stale);
+            updates.add(stale);
+        }, java.time.Duration.ofMillis(300));
+        feed.start();
+        String record = "{\"dimension\":\"ALL\",\"key\":\"*\",\"windowStart\":0,\"windowEnd\":3600000,\"final\":true,"
+                + "\"views\":0,\"likes\":0,\"comments\":0,\"shares\":0,\"clicks\":0,\"units\":0.0,\"gmv\":%s,\"orders\":1,"
+                + "\"newCustomerOrders\":0,\"attributedOrders\":0,\"attributedGmv\":0.00,\"commission\":0.00,\"margin\":0.00,"
+                + "\"refunds\":0,\"refundedAmount\":0.00,\"spend\":0.00,\"engagementRate\":null,\"ctr\":null,\"aov\":null,"
+                + "\"conversionRate\":null,\"cpa\":null,\"newCustomerRate\":null,\"netGmv\":0.00,\"marginPerOrder\":null,"
+                + "\"gmvShare\":null,\"stock\":null}";
+        KAFKA.produce("k3", List.of(String.format(record, "1.00")));
+        programOnceItShows("", "/program/hour/0/value", "1.0");
+        staleness.clear();
+
+        KAFKA.restart();
+        KAFKA.produce("k3", List.of(String.format(record, "2.00")));
+        JsonNode program = programOnceItShows("", "/program/hour/0/value", "2.0");
+        assertThat(staleness).as("the feed said stale while the broker was away").contains(true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (program.at("/stale").asBoolean() && System.nanoTime() < deadline) {
+            updates.poll(1, TimeUnit.SECONDS);
+            program = JSON.readTree(get("/api/program").body());
+        }
+        assertThat(program.at("/stale").asBoolean()).as("fresh again").isFalse();
+    }
+
+    @Test
     void anUnknownOrRepeatedParameterIsABadRequestThatSaysWhy() throws Exception {
         start("k2", "a2", "d2");
         HttpResponse<String> unknown = get("/api/program?merchnt=m1");
