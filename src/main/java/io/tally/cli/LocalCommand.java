@@ -2,12 +2,12 @@ package io.tally.cli;
 
 import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
+import io.tally.dashboard.DashboardServer;
 import io.tally.event.Durations;
 import io.tally.generate.Generator;
 import io.tally.generate.GeneratorSettings;
 import io.tally.generate.KafkaOutput;
 import io.tally.local.EmbeddedKafka;
-import io.tally.dashboard.DashboardServer;
 import io.tally.local.LiveView;
 import io.tally.local.OutputCounter;
 import io.tally.local.Topics;
