@@ -1,21 +1,17 @@
 package io.tally.dashboard;
 
 import io.tally.alert.Alert;
+import io.tally.connect.ReadCommitted;
 import io.tally.io.DeadLetter;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
 import io.tally.kpi.Kpi;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,11 +50,8 @@ public final class TopicFeed implements AutoCloseable {
     TopicFeed(Map<String, Object> clientProperties, String kpis, String alerts, String deadLetters, Listener listener,
               Duration reach) {
         this.reach = reach;
-        Map<String, Object> p = new LinkedHashMap<>(clientProperties);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(ReadCommitted.consumerProperties(clientProperties),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.kpis = kpis;
         this.alerts = alerts;
         this.deadLetters = deadLetters;
@@ -87,7 +80,8 @@ public final class TopicFeed implements AutoCloseable {
                         accept(r.topic(), r.value());
                         n++;
                     }
-                    boolean reachable = reachable();
+                    // Records just read say the broker is there: ask it only when a poll brought nothing.
+                    boolean reachable = n > 0 || reachable();
                     if (n > 0 || reachable == stale) {
                         stale = !reachable;
                         listener.update(view, stale);
@@ -106,17 +100,7 @@ public final class TopicFeed implements AutoCloseable {
 
     /** Every partition of the three topics, from the beginning; false while none of them can be listed. */
     private boolean assign() {
-        Map<String, List<PartitionInfo>> existing = consumer.listTopics(reach);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(kpis, alerts, deadLetters)) {
-            for (PartitionInfo p : existing.getOrDefault(topic, List.of())) {
-                partitions.add(new TopicPartition(p.topic(), p.partition()));
-            }
-        }
-        if (partitions.isEmpty()) return false;
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return true;
+        return !ReadCommitted.assignFromBeginning(consumer, List.of(kpis, alerts, deadLetters), reach).isEmpty();
     }
 
     private boolean reachable() {

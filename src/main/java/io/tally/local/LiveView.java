@@ -1,6 +1,7 @@
 package io.tally.local;
 
 import io.tally.config.TallyConfig;
+import io.tally.connect.ReadCommitted;
 import io.tally.event.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,6 @@
 package io.tally.local;
 
+import io.tally.connect.ReadCommitted;
 import io.tally.testing.KafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

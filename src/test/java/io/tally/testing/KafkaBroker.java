@@ -1,7 +1,7 @@
 package io.tally.testing;
 
+import io.tally.connect.ReadCommitted;
 import io.tally.local.EmbeddedKafka;
-import io.tally.local.ReadCommitted;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

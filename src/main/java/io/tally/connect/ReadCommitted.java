@@ -1,4 +1,4 @@
-package io.tally.local;
+package io.tally.connect;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
