@@ -24,7 +24,7 @@ class PackageLayersTest {
             List.of("bench"),
             List.of("pipeline"),
             List.of("generate", "local"),
-            List.of("dashboard"),
+            List.of("dashboard", "alertmanager"),
             List.of("connect"),
             List.of("config"),
             List.of("alert"),
