@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.2.0",
         description = "Real-time attribution and KPIs for creator-affiliate commerce, on Flink and Kafka.",
-        subcommands = {LocalCommand.class, DashboardCommand.class, AlertmanagerCommand.class, ReplayCommand.class, GenerateCommand.class, RunCommand.class,
-                BenchCommand.class,
+        subcommands = {LocalCommand.class, DashboardCommand.class, AlertmanagerCommand.class, ReplayCommand.class,
+                GenerateCommand.class, RunCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public class Main implements Runnable {
     @CommandLine.Spec

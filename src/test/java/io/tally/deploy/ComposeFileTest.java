@@ -2,11 +2,13 @@ package io.tally.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tally.cli.Main;
 import io.tally.config.ConfigLoader;
 import io.tally.config.TallyConfig;
 import io.tally.pipeline.Job;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.URI;
@@ -130,6 +132,21 @@ class ComposeFileTest {
         for (Map.Entry<String, TallyConfig> e : jobConfigs.entrySet()) {
             assertThat(e.getValue().kafka.transactionTimeout).as(e.getKey()).isLessThanOrEqualTo(Duration.ofMillis(max));
         }
+    }
+
+    @Test
+    void theAlertBridgePostsToTheStacksAlertmanagerWithArgumentsItsCommandTakes() {
+        List<String> command = new ArrayList<>();
+        services.get("alert-bridge").get("command").forEach(a -> command.add(a.asText()));
+        List<String> args = command.subList(command.indexOf("/opt/tally/tally.jar") + 1, command.size());
+        CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
+        CommandLine.ParseResult bridge = parsed.subcommand();
+        assertThat(bridge.commandSpec().name()).isEqualTo("alertmanager");
+        assertThat(bridge.<String>matchedOptionValue("--kafka", null)).isEqualTo("kafka:9092");
+        URI url = bridge.matchedOptionValue("--url", null);
+        assertThat(url.getHost()).isEqualTo("alertmanager");
+        assertThat(services.get("alertmanager").get("ports").get(0).asText()).endsWith(":" + url.getPort());
+        assertThat(mounts("alertmanager")).containsEntry("/etc/alertmanager/alertmanager.yml", "./jobs/compose/alertmanager.yml");
     }
 
     @Test
