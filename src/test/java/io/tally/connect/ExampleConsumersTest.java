@@ -108,6 +108,7 @@ class ExampleConsumersTest {
         // The broker's log of the topic, batch by batch: what a consumer's client has to decompress.
         List<CompressionType> dataBatches = new ArrayList<>();
         int controlBatches = 0;
+        int endingOnMarkers = 0;
         List<Path> logs;
         try (java.util.stream.Stream<Path> files = Files.walk(KAFKA.kafka().dataDir())) {
             logs = files.filter(p -> p.getParent().getFileName().toString().startsWith(config.topic(Stream.KPIS) + "-")
@@ -115,15 +116,19 @@ class ExampleConsumersTest {
         }
         for (Path log : logs) {
             try (FileRecords records = FileRecords.open(log.toFile(), false)) {
+                RecordBatch last = null;
                 for (RecordBatch batch : records.batches()) {
                     if (batch.isControlBatch()) controlBatches++;
                     else dataBatches.add(batch.compressionType());
+                    last = batch;
                 }
+                if (last != null && last.isControlBatch()) endingOnMarkers++;
             }
         }
         assertThat(logs).hasSize(2);
         assertThat(dataBatches).isNotEmpty().containsOnly(CompressionType.LZ4);
         assertThat(controlBatches).as("transaction markers").isPositive();
+        assertThat(endingOnMarkers).as("partitions ending on a transaction marker").isEqualTo(logs.size());
 
         // The aborted records are in the log: only read_committed keeps them out.
         List<String> uncommitted = readAllValues("read_uncommitted");
