@@ -52,6 +52,8 @@ public final class SqlBaseline {
         public String groupId = "tally-sql";
         public String transactionalIdPrefix = "tally-sql";
         public Duration transactionTimeout = Duration.ofMinutes(5);
+        /** compression.type of the sinks' producers, as Tally's own (kafka.compression). */
+        public String compression = "lz4";
         public String viewsTopic = Stream.VIEWS.defaultTopic();
         public String engagementsTopic = Stream.ENGAGEMENTS.defaultTopic();
         public String clicksTopic = Stream.CLICKS.defaultTopic();
@@ -74,6 +76,7 @@ public final class SqlBaseline {
             s.groupId = config.kafka.groupId;
             s.transactionalIdPrefix = config.kafka.transactionalIdPrefix;
             s.transactionTimeout = config.kafka.transactionTimeout;
+            s.compression = config.kafka.compression.kafkaName();
             s.viewsTopic = config.topic(Stream.VIEWS);
             s.engagementsTopic = config.topic(Stream.ENGAGEMENTS);
             s.clicksTopic = config.topic(Stream.CLICKS);
@@ -304,7 +307,7 @@ public final class SqlBaseline {
         // Several updates of one key within a second reach Kafka as one record.
         o.put("sink.buffer-flush.max-rows", "5000");
         o.put("sink.buffer-flush.interval", "1 s");
-        o.put("properties.compression.type", "lz4");
+        o.put("properties.compression.type", s.compression);
         return options(o);
     }
 

@@ -35,7 +35,8 @@ final class ConfigValidation {
             "bootstrap.servers", "kafka.bootstrapServers",
             "group.id", "kafka.groupId",
             "transaction.timeout.ms", "kafka.transactionTimeout",
-            "auto.offset.reset", "kafka.startingOffsets");
+            "auto.offset.reset", "kafka.startingOffsets",
+            "compression.type", "kafka.compression");
 
     private final String source;
     private final List<String> problems = new ArrayList<>();
@@ -89,6 +90,7 @@ final class ConfigValidation {
         nonBlank("kafka.groupId", k.groupId);
         nonBlank("kafka.transactionalIdPrefix", k.transactionalIdPrefix);
         oneOf("kafka.startingOffsets", k.startingOffsets, STARTING_OFFSETS);
+        present("kafka.compression", k.compression); // a value outside the enum fails at binding, naming the key
         if (positive("kafka.transactionTimeout", k.transactionTimeout)) {
             if (k.transactionTimeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
                 problem("kafka.transactionTimeout", Durations.format(k.transactionTimeout) + " is above the broker's"

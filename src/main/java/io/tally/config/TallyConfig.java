@@ -59,6 +59,11 @@ public class TallyConfig implements Serializable {
         /** Where a source starts when its group has no committed offset: earliest or latest. */
         public String startingOffsets = "earliest";
         /**
+         * Compression of every batch Tally's producers write (compression.type): none, gzip, snappy, lz4 or zstd.
+         * Consumers of the output topics need its codec.
+         */
+        public Compression compression = Compression.LZ4;
+        /**
          * Extra Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*), values may
          * use {@code ${ENV_VAR}} so secrets stay in the environment.
          */

@@ -98,16 +98,25 @@ public final class KafkaIo {
     public static <T> KafkaSink<T> sink(TallyConfig config, Stream stream, Field<T> key, Field<T> json,
                                         DeliveryGuarantee guarantee) {
         String topic = config.topic(stream);
-        Properties props = ConfigLoader.kafkaClientProperties(config);
-        props.setProperty("transaction.timeout.ms", String.valueOf(config.kafka.transactionTimeout.toMillis()));
-        props.setProperty("compression.type", "lz4");
-        props.setProperty("linger.ms", "20");
         return KafkaSink.<T>builder()
-                .setKafkaProducerConfig(props)
+                .setKafkaProducerConfig(producerProperties(config))
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, key, json))
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(config.kafka.transactionalIdPrefix + "-" + stream.wireName())
                 .build();
+    }
+
+    /**
+     * The settings of every producer Tally writes its outputs with: the client properties ({@code bootstrap.servers},
+     * {@code kafka.properties}), the transaction timeout of the exactly-once sinks, {@code compression.type} from
+     * {@code kafka.compression} (consumers need its codec) and a short linger so that batches fill.
+     */
+    public static Properties producerProperties(TallyConfig config) {
+        Properties props = ConfigLoader.kafkaClientProperties(config);
+        props.setProperty("transaction.timeout.ms", String.valueOf(config.kafka.transactionTimeout.toMillis()));
+        props.setProperty("compression.type", config.kafka.compression.kafkaName());
+        props.setProperty("linger.ms", "20");
+        return props;
     }
 
     /**

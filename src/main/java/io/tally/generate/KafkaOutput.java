@@ -44,11 +44,20 @@ public final class KafkaOutput implements AutoCloseable {
         this.topicOf = topicOf;
     }
 
-    /** A producer with {@link #producerProperties} (extra properties win) sending to the config's topics. */
+    /** A producer with {@link #producerPropertiesOf} sending to the config's topics. */
     public static KafkaOutput create(TallyConfig config) {
+        return new KafkaOutput(new KafkaProducer<>(producerPropertiesOf(config)), config::topic);
+    }
+
+    /**
+     * {@link #producerProperties} with the config's client properties (they win) and its {@code kafka.compression},
+     * as every producer of Tally's compresses.
+     */
+    public static Properties producerPropertiesOf(TallyConfig config) {
         Properties props = producerProperties(config.kafka.bootstrapServers);
         props.putAll(ConfigLoader.kafkaClientProperties(config));
-        return new KafkaOutput(new KafkaProducer<>(props), config::topic);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.kafka.compression.kafkaName());
+        return props;
     }
 
     /** String keys and values, batched for throughput. Topics must exist (tally local creates them first). */

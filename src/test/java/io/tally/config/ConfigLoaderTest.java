@@ -5,6 +5,8 @@ import io.tally.attribution.Model;
 import io.tally.event.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -176,6 +178,40 @@ class ConfigLoaderTest {
                 + " is not one of LAST_CLICK, FIRST_CLICK, LINEAR, TIME_DECAY, POSITION_BASED");
         assertThat(failure("attribution:\n  shadowModels: [LINEAR, last_click]\n"))
                 .startsWith(file + ": attribution.shadowModels[1]: 'last_click' is not one of");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
+    void compressionIsOneOfKafkasCodecs(String codec) throws IOException {
+        TallyConfig c = load("kafka:\n  compression: " + codec + "\n");
+        assertThat(c.kafka.compression.kafkaName()).isEqualTo(codec);
+        assertThat(ConfigLoader.describe(c)).contains("compression: " + codec + "\n");
+    }
+
+    @Test
+    void compressionDefaultsToLz4() {
+        assertThat(new TallyConfig().kafka.compression).isEqualTo(Compression.LZ4);
+    }
+
+    @Test
+    void compressionOutsideKafkasCodecsFails() {
+        String codecs = "' is not one of none, gzip, snappy, lz4, zstd";
+        assertThat(failure("kafka:\n  compression: brotli\n"))
+                .isEqualTo(file + ": kafka.compression: 'brotli" + codecs);
+        assertThat(failure("kafka:\n  compression: LZ4\n")).isEqualTo(file + ": kafka.compression: 'LZ4" + codecs);
+        assertThat(failure("kafka:\n  compression: 4\n")).startsWith(file + ": kafka.compression: ");
+        assertThat(failure("kafka:\n  compression:\n")).isEqualTo(file + ": kafka.compression: has no value (write one,"
+                + " or leave the key out to keep the default)");
+        assertThat(failure("kafka:\n  properties:\n    compression.type: zstd\n"))
+                .isEqualTo(file + ": kafka.properties.compression.type: set kafka.compression instead");
+    }
+
+    @Test
+    void compressionSetToNullInCodeFailsValidation() {
+        TallyConfig c = new TallyConfig();
+        c.kafka.compression = null;
+        assertThatThrownBy(() -> ConfigLoader.validate(c, "code")).isInstanceOf(ConfigException.class)
+                .hasMessage("code: kafka.compression: has no value");
     }
 
     @Test
