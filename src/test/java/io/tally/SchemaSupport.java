@@ -13,13 +13,20 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -28,8 +35,11 @@ import java.util.stream.Collectors;
  * draft 2020-12). Tests of anything that writes records of the contract call {@link #assertValid} or
  * {@link #assertValidLines}.
  *
- * <p>Numbers are read as {@link java.math.BigDecimal}: {@code multipleOf: 0.01} on money is then decided on the
- * exact decimal written, not on its nearest binary double (which can turn a 3-decimal amount into a 2-decimal one).
+ * <p>The schemas state the money rule (at most 2 decimals) in words only: {@code multipleOf: 0.01} would make
+ * consumers' validators, which compute in binary floating point, reject valid amounts such as 19.99. So besides the
+ * schema, {@link #assertValid} checks every money field ({@link #moneyFields}) itself, on the exact decimal written
+ * ({@link #moneyProblems}), never on its nearest binary double (which can turn a 3-decimal amount into a 2-decimal
+ * one).
  */
 public final class SchemaSupport {
     /** The {@code $id} of every schema is this prefix + {@code <stream>.schema.json}. */
@@ -51,6 +61,9 @@ public final class SchemaSupport {
             b -> b.jsonMapper(MAPPER).schemaMappers(m -> m.mapPrefix(BASE_IRI, SCHEMA_DIR.toUri().toString())));
 
     private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
+    private static final Map<String, Set<String>> MONEY_FIELDS = new ConcurrentHashMap<>();
+    /** How a field says it is money: its schema refers to one of these definitions. */
+    private static final Set<String> MONEY_REFS = Set.of("#/$defs/money", "#/$defs/moneyOrNull");
 
     private SchemaSupport() {}
 
@@ -80,12 +93,83 @@ public final class SchemaSupport {
         return schema(stream).validate(parse(json));
     }
 
-    /** Fails with every violation and the line itself unless the line is a valid record of the stream. */
+    /**
+     * Fails with every violation and the line itself unless the line is a valid record of the stream: valid against
+     * its schema, and with at most 2 decimals in every money field.
+     */
     public static void assertValid(String stream, String jsonLine) {
-        Set<ValidationMessage> errors = validate(stream, jsonLine);
-        if (!errors.isEmpty()) {
-            throw new AssertionError("not a valid '" + stream + "' record: " + describe(errors) + "\n  " + jsonLine);
+        String problem = problemOf(stream, jsonLine);
+        if (problem != null) {
+            throw new AssertionError("not a valid '" + stream + "' record: " + problem + "\n  " + jsonLine);
         }
+    }
+
+    /**
+     * The names of the money fields of a stream's records: the properties, at any depth (an order's lines too),
+     * whose schema refers to {@code $defs/money} or {@code $defs/moneyOrNull}. A schema that is only a {@code $ref} to
+     * another stream's ({@code attributions-shadow}) has that stream's.
+     */
+    public static Set<String> moneyFields(String stream) {
+        return MONEY_FIELDS.computeIfAbsent(stream, s -> {
+            JsonNode schema;
+            try {
+                schema = parse(Files.readString(schemaFile(s)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (!schema.has("properties") && schema.path("$ref").asText().endsWith(".schema.json")) {
+                return moneyFields(schema.get("$ref").asText().replace(".schema.json", ""));
+            }
+            Set<String> names = new TreeSet<>();
+            collectMoneyFields(schema, names);
+            return Set.copyOf(names);
+        });
+    }
+
+    private static void collectMoneyFields(JsonNode node, Set<String> names) {
+        if (node.isArray()) node.forEach(n -> collectMoneyFields(n, names));
+        if (!node.isObject()) return;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("properties")) {
+                e.getValue().fields().forEachRemaining(p -> {
+                    if (MONEY_REFS.contains(p.getValue().path("$ref").asText())) names.add(p.getKey());
+                });
+            }
+            collectMoneyFields(e.getValue(), names);
+        }
+    }
+
+    /**
+     * The money values of a JSON record as written: each number of a {@link #moneyFields money field}, as
+     * {@code name=text}, in the order written.
+     */
+    public static List<String> moneyValues(String stream, String json) {
+        Set<String> money = moneyFields(stream);
+        List<String> values = new ArrayList<>();
+        try (JsonParser p = MAPPER.createParser(json)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t.isNumeric() && money.contains(p.currentName())) values.add(p.currentName() + "=" + p.getText());
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage() + ": " + json, e);
+        }
+        return values;
+    }
+
+    /**
+     * The money values of a JSON record with more than 2 decimals, read exactly as written (trailing zeros do not
+     * count: 1.100 is 1.10, as Tally reads it); empty when there is none.
+     */
+    public static List<String> moneyProblems(String stream, String json) {
+        List<String> problems = new ArrayList<>();
+        for (String value : moneyValues(stream, json)) {
+            String text = value.substring(value.indexOf('=') + 1);
+            if (new BigDecimal(text).stripTrailingZeros().scale() > 2) {
+                problems.add(value.substring(0, value.indexOf('=')) + ": " + text + " has more than 2 decimals");
+            }
+        }
+        return problems;
     }
 
     /** {@link #assertValid} for every non-blank line of a JSON-lines file; the message names the failing lines. */
@@ -113,7 +197,9 @@ public final class SchemaSupport {
     private static String problemOf(String stream, String line) {
         try {
             Set<ValidationMessage> errors = validate(stream, line);
-            return errors.isEmpty() ? null : describe(errors);
+            if (!errors.isEmpty()) return describe(errors);
+            List<String> money = moneyProblems(stream, line);
+            return money.isEmpty() ? null : String.join("; ", money);
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
