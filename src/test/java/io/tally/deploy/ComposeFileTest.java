@@ -155,13 +155,23 @@ class ComposeFileTest {
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         String port = flinkProperties.get("metrics.reporter.prom.port");
         assertThat(mounts("prometheus")).containsEntry("/etc/prometheus/prometheus.yml", "./jobs/compose/prometheus.yml");
-        Matcher targets = Pattern.compile("\"([a-z-]+):(\\d+)\"").matcher(read("jobs/compose/prometheus.yml"));
+        JsonNode prometheus = yaml("jobs/compose/prometheus.yml");
         Set<String> scraped = new TreeSet<>();
-        while (targets.find()) {
-            assertThat(targets.group(2)).as(targets.group()).isEqualTo(port);
-            scraped.add(targets.group(1));
+        for (JsonNode target : prometheus.at("/scrape_configs/0/static_configs/0/targets")) {
+            String[] hostPort = target.asText().split(":");
+            assertThat(hostPort[1]).as(target.asText()).isEqualTo(port);
+            scraped.add(hostPort[0]);
         }
         assertThat(scraped).containsExactly("jobmanager", "taskmanager");
+    }
+
+    @Test
+    void prometheusSendsTheOperatorsAlertsToTheStacksAlertmanager() {
+        JsonNode targets = yaml("jobs/compose/prometheus.yml").at("/alerting/alertmanagers/0/static_configs/0/targets");
+        assertThat(targets).hasSize(1);
+        String[] hostPort = targets.get(0).asText().split(":");
+        assertThat(services.has(hostPort[0])).as(hostPort[0]).isTrue();
+        assertThat(services.get(hostPort[0]).get("ports").get(0).asText()).endsWith(":" + hostPort[1]);
     }
 
     @Test
@@ -215,6 +225,14 @@ class ComposeFileTest {
             if (colon > 0) m.put(line.substring(0, colon).trim(), line.substring(colon + 2).trim());
         }
         return m;
+    }
+
+    private static JsonNode yaml(String path) {
+        try {
+            return new YAMLMapper().readTree(read(path));
+        } catch (IOException e) {
+            throw new AssertionError(path + " is not YAML", e);
+        }
     }
 
     private static String read(String path) {
