@@ -101,7 +101,7 @@ public final class AlertmanagerBridge implements AutoCloseable {
             List<TopicPartition> partitions = awaitPartitions();
             if (partitions.isEmpty()) return;
             List<PostableAlert> pending = recover(partitions);
-            deliver(pending);
+            if (!deliver(pending)) return;
             transitions += pending.size();
             commit();
             recovered = true;
@@ -113,12 +113,13 @@ public final class AlertmanagerBridge implements AutoCloseable {
                     if (p != null) batch.add(p);
                 }
                 if (!batch.isEmpty()) {
-                    deliver(batch);
+                    // Closed before Alertmanager took them: their offsets stay uncommitted, to be posted next time.
+                    if (!deliver(batch)) return;
                     transitions += batch.size();
+                    commit();
                 }
-                commit();
                 if (!clock.instant().isBefore(nextResend)) {
-                    deliver(alerts.firing());
+                    if (!deliver(alerts.firing())) return;
                     resends++;
                     nextResend = clock.instant().plus(settings.resend());
                 }
@@ -193,24 +194,29 @@ public final class AlertmanagerBridge implements AutoCloseable {
         }
     }
 
-    /** Posts the batch, retrying until Alertmanager takes it; alerts it refuses are posted alone, and skipped. */
-    private void deliver(List<PostableAlert> batch) throws InterruptedException {
-        if (batch.isEmpty()) return;
+    /**
+     * Posts the batch, retrying until Alertmanager takes it; alerts it refuses are posted alone, and skipped. False
+     * if the bridge was closed first.
+     */
+    private boolean deliver(List<PostableAlert> batch) throws InterruptedException {
+        if (batch.isEmpty()) return true;
         try {
-            postUntilTaken(batch);
+            return postUntilTaken(batch);
         } catch (AlertmanagerClient.Rejected e) {
             for (PostableAlert alert : batch) {
                 try {
-                    postUntilTaken(List.of(alert));
+                    if (!postUntilTaken(List.of(alert))) return false;
                 } catch (AlertmanagerClient.Rejected refused) {
                     rejected++;
                     LOG.error("Alertmanager refused alert {}: {}", alert.labels(), refused.getMessage());
                 }
             }
+            return true;
         }
     }
 
-    private void postUntilTaken(List<PostableAlert> batch) throws AlertmanagerClient.Rejected, InterruptedException {
+    /** True once Alertmanager took the batch, false if the bridge was closed first. */
+    private boolean postUntilTaken(List<PostableAlert> batch) throws AlertmanagerClient.Rejected, InterruptedException {
         Duration backoff = settings.firstBackoff();
         while (running) {
             Instant validUntil = clock.instant().plus(settings.validFor());
@@ -220,7 +226,7 @@ public final class AlertmanagerBridge implements AutoCloseable {
                 client.post(stamped);
                 if (unreachable) LOG.info("Alertmanager {} takes alerts again", client.alertsEndpoint());
                 unreachable = false;
-                return;
+                return true;
             } catch (IOException e) {
                 failedPosts++;
                 if (!unreachable) {
@@ -228,11 +234,12 @@ public final class AlertmanagerBridge implements AutoCloseable {
                             client.alertsEndpoint(), settings.maxBackoff(), e.toString());
                 }
                 unreachable = true;
-                if (stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) return;
+                if (stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) return false;
                 backoff = backoff.multipliedBy(2);
                 if (backoff.compareTo(settings.maxBackoff()) > 0) backoff = settings.maxBackoff();
             }
         }
+        return false;
     }
 
     /** Commits the consumer's positions: everything before them has been posted. */

@@ -145,10 +145,38 @@ class AlertmanagerBridgeTest {
         assertThat(remembered.firing()).extracting(p -> p.labels().get("key")).containsExactlyInAnyOrder("c-2", "c-3");
     }
 
+    @Test
+    void aBridgeClosedWhileAlertmanagerIsDownLeavesWhatItCouldNotPostToTheNextOne() throws Exception {
+        Alert a = alert("cpa-above-margin", "CREATOR", "c-1", "cpa", AlertState.FIRING, T, 4.5, 3.0);
+        write(List.of(Json.write(a)));
+        // No re-sending after the first round: a post that fails is the transitions' own.
+        AlertmanagerBridge first = bridge("g4", new AlertmanagerAlerts(Map.of(), null), Duration.ofHours(1));
+        awaitActive(keys -> keys.equals(Set.of("c-1")));
+        await("the group's offsets at the topic's end", () -> committedAtEnd("g4"));
+
+        am.stop();
+        write(List.of(Json.write(resolve(a, 1.0)),
+                Json.write(alert("cpa-above-margin", "CREATOR", "c-2", "cpa", AlertState.FIRING, T + HOUR, 6.0, 3.0))));
+        long failed = first.failedPosts();
+        await("a post that failed while Alertmanager was down", () -> first.failedPosts() > failed);
+        first.close();
+        assertThat(committedAtEnd("g4")).as("offsets committed past transitions never posted").isFalse();
+
+        am.start();
+        AlertmanagerBridge second = bridge("g4", new AlertmanagerAlerts(Map.of(), null));
+        awaitActive(keys -> keys.equals(Set.of("c-2")));
+        await("the group's offsets at the topic's end", () -> committedAtEnd("g4"));
+        assertThat(second.transitions()).isEqualTo(2);
+    }
+
     // ---- helpers ----
 
     private AlertmanagerBridge bridge(String group, AlertmanagerAlerts alerts) {
-        AlertmanagerBridge.Settings fast = new AlertmanagerBridge.Settings(Duration.ofMillis(500), Duration.ofMinutes(5),
+        return bridge(group, alerts, Duration.ofMillis(500));
+    }
+
+    private AlertmanagerBridge bridge(String group, AlertmanagerAlerts alerts, Duration resend) {
+        AlertmanagerBridge.Settings fast = new AlertmanagerBridge.Settings(resend, Duration.ofMinutes(5),
                 Duration.ofMillis(100), Duration.ofMillis(500));
         AlertmanagerBridge b = new AlertmanagerBridge(KAFKA.clientProperties(), topic, group,
                 new AlertmanagerClient(am.url()), alerts, fast, Clock.systemUTC()).start();
