@@ -58,6 +58,11 @@ public final class AlertmanagerAlerts {
         return new ArrayList<>(firing.values());
     }
 
+    /** Forgets every firing alert: start-up learns them again from the topic. */
+    public void forget() {
+        firing.clear();
+    }
+
     public int firingCount() {
         return firing.size();
     }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +46,8 @@ public final class AlertmanagerBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerBridge.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA = Duration.ofSeconds(10);
+    /** Alerts per request: a large backlog or firing set goes in several. */
+    static final int CHUNK = 500;
 
     /**
      * @param resend how often firing alerts are sent again
@@ -65,12 +69,14 @@ public final class AlertmanagerBridge implements AutoCloseable {
     private final Clock clock;
     private final Thread thread;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile boolean recovered;
     private volatile long transitions;
     private volatile long resends;
     private volatile long failedPosts;
     private volatile long rejected;
+    private volatile long restarts;
     private volatile long unreadable;
     private boolean unreachable;
 
@@ -98,39 +104,56 @@ public final class AlertmanagerBridge implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = awaitPartitions();
-            if (partitions.isEmpty()) return;
-            List<PostableAlert> pending = recover(partitions);
-            if (!deliver(pending)) return;
-            transitions += pending.size();
-            commit();
-            recovered = true;
-            Instant nextResend = Instant.MIN;
             while (running) {
-                List<PostableAlert> batch = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    PostableAlert p = read(r);
-                    if (p != null) batch.add(p);
-                }
-                if (!batch.isEmpty()) {
-                    // Closed before Alertmanager took them: their offsets stay uncommitted, to be posted next time.
-                    if (!deliver(batch)) return;
-                    transitions += batch.size();
-                    commit();
-                }
-                if (!clock.instant().isBefore(nextResend)) {
-                    if (!deliver(alerts.firing())) return;
-                    resends++;
-                    nextResend = clock.instant().plus(settings.resend());
+                try {
+                    forward();
+                    break;
+                } catch (RetriableException e) {
+                    // Kafka unreachable (at start-up, say, while the broker restarts): begin again from the
+                    // committed offsets once it answers; nothing was committed past what was posted.
+                    restarts++;
+                    LOG.warn("Kafka not reachable ({}); starting again from the committed offsets", e.toString());
+                    if (stop.await(settings.maxBackoff().toMillis(), TimeUnit.MILLISECONDS)) break;
                 }
             }
+            done.complete(null);
         } catch (WakeupException | InterruptedException e) {
-            // closing
+            done.complete(null); // closing
         } catch (RuntimeException e) {
             LOG.error("Alertmanager bridge stopped", e);
-            throw e;
+            done.completeExceptionally(e);
         } finally {
             consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Start-up, then the transitions as they come, until closed. */
+    private void forward() throws InterruptedException {
+        List<TopicPartition> partitions = awaitPartitions();
+        if (partitions.isEmpty()) return;
+        List<PostableAlert> pending = recover(partitions);
+        if (!deliver(pending)) return;
+        transitions += pending.size();
+        commit();
+        recovered = true;
+        Instant nextResend = Instant.MIN;
+        while (running) {
+            List<PostableAlert> batch = new ArrayList<>();
+            int read = 0;
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                read++;
+                PostableAlert p = read(r);
+                if (p != null) batch.add(p);
+            }
+            // Closed before Alertmanager took them: their offsets stay uncommitted, to be posted next time.
+            if (!deliver(batch)) return;
+            transitions += batch.size();
+            if (read > 0) commit();
+            if (!clock.instant().isBefore(nextResend)) {
+                if (!deliver(alerts.firing())) return;
+                resends++;
+                nextResend = clock.instant().plus(settings.resend());
+            }
         }
     }
 
@@ -154,14 +177,23 @@ public final class AlertmanagerBridge implements AutoCloseable {
 
     /**
      * Reads each partition from its beginning: records below the group's committed offset only tell which alerts
-     * are firing; those at or after it are returned, to be posted.
+     * are firing; those at or after it are returned, to be posted. A partition is paused once it reaches its
+     * committed offset, so what is held until the first post is at most a poll's worth per partition.
      */
     private List<PostableAlert> recover(List<TopicPartition> partitions) {
+        alerts.forget();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions), METADATA);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, METADATA);
         Map<TopicPartition, Long> posted = new HashMap<>();
         for (TopicPartition p : partitions) {
             OffsetAndMetadata c = committed.get(p);
-            posted.put(p, c == null ? 0L : c.offset());
+            long offset = c == null ? 0L : c.offset();
+            if (offset > ends.get(p)) {
+                // The log lost records the group had read (truncated or reset): all there is has been posted.
+                LOG.warn("committed offset {} of {} is beyond its end {}", offset, p, ends.get(p));
+                offset = ends.get(p);
+            }
+            posted.put(p, offset);
         }
         consumer.seekToBeginning(partitions);
         List<PostableAlert> pending = new ArrayList<>();
@@ -171,15 +203,19 @@ public final class AlertmanagerBridge implements AutoCloseable {
                 if (p != null && r.offset() >= posted.get(new TopicPartition(r.topic(), r.partition()))) pending.add(p);
             }
         }
+        consumer.resume(partitions);
         LOG.info("{} alerts firing at offsets {}", alerts.firingCount(), posted);
         return pending;
     }
 
+    /** Whether every partition reached its offset; those that did are paused. */
     private boolean reached(Map<TopicPartition, Long> offsets) {
+        boolean all = true;
         for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-            if (consumer.position(e.getKey(), METADATA) < e.getValue()) return false;
+            if (consumer.position(e.getKey(), METADATA) < e.getValue()) all = false;
+            else consumer.pause(List.of(e.getKey()));
         }
-        return true;
+        return all;
     }
 
     private PostableAlert read(ConsumerRecord<byte[], byte[]> r) {
@@ -195,24 +231,22 @@ public final class AlertmanagerBridge implements AutoCloseable {
     }
 
     /**
-     * Posts the batch, retrying until Alertmanager takes it; alerts it refuses are posted alone, and skipped. False
-     * if the bridge was closed first.
+     * Posts the alerts in order, at most {@link #CHUNK} a request, each request retried until Alertmanager takes it.
+     * False if the bridge was closed first.
      */
-    private boolean deliver(List<PostableAlert> batch) throws InterruptedException {
-        if (batch.isEmpty()) return true;
-        try {
-            return postUntilTaken(batch);
-        } catch (AlertmanagerClient.Rejected e) {
-            for (PostableAlert alert : batch) {
-                try {
-                    if (!postUntilTaken(List.of(alert))) return false;
-                } catch (AlertmanagerClient.Rejected refused) {
-                    rejected++;
-                    LOG.error("Alertmanager refused alert {}: {}", alert.labels(), refused.getMessage());
-                }
+    private boolean deliver(List<PostableAlert> alerts) throws InterruptedException {
+        for (int from = 0; from < alerts.size(); from += CHUNK) {
+            List<PostableAlert> chunk = alerts.subList(from, Math.min(alerts.size(), from + CHUNK));
+            try {
+                if (!postUntilTaken(chunk)) return false;
+            } catch (AlertmanagerClient.Rejected e) {
+                // Alertmanager stored the valid alerts of the request and refused the others: posting again cannot
+                // help, and would repeat transitions it already took.
+                rejected++;
+                LOG.error("Alertmanager refused alerts of a request of {}: {}", chunk.size(), e.getMessage());
             }
-            return true;
         }
+        return true;
     }
 
     /** True once Alertmanager took the batch, false if the bridge was closed first. */
@@ -234,6 +268,9 @@ public final class AlertmanagerBridge implements AutoCloseable {
                             client.alertsEndpoint(), settings.maxBackoff(), e.toString());
                 }
                 unreachable = true;
+                if (backoff.equals(settings.maxBackoff())) {
+                    LOG.warn("still cannot post to Alertmanager {}: {}", client.alertsEndpoint(), e.toString());
+                }
                 if (stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) return false;
                 backoff = backoff.multipliedBy(2);
                 if (backoff.compareTo(settings.maxBackoff()) > 0) backoff = settings.maxBackoff();
@@ -253,6 +290,14 @@ public final class AlertmanagerBridge implements AutoCloseable {
             // A later commit covers these offsets; until then a restart posts the same transitions again.
             LOG.warn("cannot commit offsets yet: {}", e.toString());
         }
+    }
+
+    /**
+     * Completes when the bridge stops: normally once closed, exceptionally if it failed (a supervisor should then
+     * start it again).
+     */
+    public CompletableFuture<Void> done() {
+        return done;
     }
 
     /** Whether the firing alerts of the records already posted are known (start-up is over). */
@@ -275,7 +320,12 @@ public final class AlertmanagerBridge implements AutoCloseable {
         return failedPosts;
     }
 
-    /** Alerts Alertmanager refused, skipped. */
+    /** Times Kafka could not be reached and the bridge began again from the committed offsets. */
+    public long restarts() {
+        return restarts;
+    }
+
+    /** Requests Alertmanager refused in part or whole (400, 422), not posted again. */
     public long rejected() {
         return rejected;
     }

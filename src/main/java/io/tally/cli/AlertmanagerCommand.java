@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 @Command(name = "alertmanager", mixinStandardHelpOptions = true,
@@ -43,8 +43,9 @@ public class AlertmanagerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A jobs/*.yaml configuration: the alerts topic and client settings.")
     Path config;
 
-    @Option(names = "--group", defaultValue = "tally-alertmanager",
-            description = "Consumer group whose committed offsets mark what was posted (default ${DEFAULT-VALUE}).")
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Consumer group whose committed offsets mark what was posted to this Alertmanager"
+                    + " (default tally-alertmanager@HOST:PORT of --url: one group per Alertmanager).")
     String group;
 
     @Option(names = "--resend", defaultValue = "1m", paramLabel = "DURATION",
@@ -74,16 +75,33 @@ public class AlertmanagerCommand implements Callable<Integer> {
         cfg.kafka.bootstrapServers = kafka;
         Map<String, Object> client = new HashMap<>();
         ConfigLoader.kafkaClientProperties(cfg).forEach((k, v) -> client.put((String) k, v));
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "tally-alertmanager-stop"));
         String topic = cfg.topic(Stream.ALERTS);
+        String groupId = group != null ? group : defaultGroup(url);
         AlertmanagerAlerts alerts = new AlertmanagerAlerts(labels, generatorUrl == null ? null : generatorUrl.toString());
-        try (AlertmanagerBridge bridge = new AlertmanagerBridge(client, topic, group, new AlertmanagerClient(url), alerts,
-                AlertmanagerBridge.Settings.every(every), Clock.systemUTC()).start()) {
-            System.out.println("tally alertmanager: " + topic + " of " + kafka + " -> " + url);
-            stop.await();
+        AlertmanagerBridge bridge = new AlertmanagerBridge(client, topic, groupId, new AlertmanagerClient(url), alerts,
+                AlertmanagerBridge.Settings.every(every), Clock.systemUTC());
+        // On SIGTERM the bridge finishes the post under way and closes its consumer before the JVM halts.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                bridge.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tally-alertmanager-stop"));
+        System.out.println("tally alertmanager: " + topic + " of " + kafka + " -> " + url + " (group " + groupId + ")");
+        try {
+            bridge.start().done().get();
+        } catch (ExecutionException e) {
+            // A failed bridge must end the process, so that its supervisor starts it again.
+            throw new IllegalStateException("stopped: " + e.getCause(), e.getCause());
         }
         return 0;
+    }
+
+    /** One group per Alertmanager: two bridges to two Alertmanagers must not share committed offsets. */
+    static String defaultGroup(URI url) {
+        return "tally-alertmanager@" + url.getHost() + ":" + (url.getPort() != -1 ? url.getPort()
+                : "https".equals(url.getScheme()) ? 443 : 80);
     }
 
     private Duration parseResend() {

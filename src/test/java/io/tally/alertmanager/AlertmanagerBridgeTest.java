@@ -114,8 +114,8 @@ class AlertmanagerBridgeTest {
         await("a post that failed while Alertmanager was down", () -> bridge.failedPosts() > failed);
         am.start();
 
-        // Alertmanager forgot its alerts: c-2 comes back by being re-sent, c-3 by the retried post, and c-1 stays
-        // resolved through two more rounds of re-sending.
+        // Alertmanager forgot its alerts: c-2 comes back by being re-sent, c-3 by the post of its transition, and
+        // c-1 stays resolved through two more rounds of re-sending (and is notified resolved: its RESOLVED arrived).
         awaitActive(keys -> keys.equals(Set.of("c-2", "c-3")));
         long resends = bridge.resends();
         await("two more rounds of re-sending", () -> bridge.resends() >= resends + 2);
@@ -140,7 +140,7 @@ class AlertmanagerBridgeTest {
 
         awaitActive(keys -> keys.equals(Set.of("c-2", "c-3")));
         awaitNotified("c-1", "resolved");
-        await("start-up over", second::recovered);
+        await("the group's offsets at the topic's end", () -> committedAtEnd("g3"));
         assertThat(second.transitions()).isEqualTo(2);
         assertThat(remembered.firing()).extracting(p -> p.labels().get("key")).containsExactlyInAnyOrder("c-2", "c-3");
     }
@@ -169,7 +169,41 @@ class AlertmanagerBridgeTest {
         assertThat(second.transitions()).isEqualTo(2);
     }
 
+    @Test
+    void aBridgeThatCannotReachKafkaKeepsTryingUntilClosed() throws Exception {
+        AlertmanagerBridge.Settings fast = new AlertmanagerBridge.Settings(Duration.ofMillis(500), Duration.ofMinutes(5),
+                Duration.ofMillis(100), Duration.ofMillis(500));
+        Map<String, Object> nowhere = Map.of("bootstrap.servers", "127.0.0.1:" + freePort());
+        AlertmanagerBridge b = new AlertmanagerBridge(nowhere, topic, "g5", new AlertmanagerClient(am.url()),
+                new AlertmanagerAlerts(Map.of(), null), fast, Clock.systemUTC()).start();
+        bridges.add(b);
+
+        await("a start-up begun again", () -> b.restarts() >= 1);
+        assertThat(b.done()).isNotDone();
+        b.close();
+        assertThat(b.done()).isCompleted().isNotCompletedExceptionally();
+    }
+
+    @Test
+    void alertmanagerKeepsTheValidAlertsOfARequestItRefusesSoTheyAreNotPostedAgain() throws Exception {
+        PostableAlert valid = new PostableAlert(Map.of("alertname", "r", "key", "ok"), Map.of(),
+                "2026-01-01T00:00:00Z", "2099-01-01T00:00:00Z", null);
+        PostableAlert endsBeforeItStarts = new PostableAlert(Map.of("alertname", "r", "key", "bad"), Map.of(),
+                "2026-01-01T01:00:00Z", "2026-01-01T00:00:00Z", null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        new AlertmanagerClient(am.url()).post(List.of(valid, endsBeforeItStarts)))
+                .isInstanceOf(AlertmanagerClient.Rejected.class).hasMessageContaining("400");
+        assertThat(activeKeys(am.alerts())).containsExactly("ok");
+    }
+
     // ---- helpers ----
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 
     private AlertmanagerBridge bridge(String group, AlertmanagerAlerts alerts) {
         return bridge(group, alerts, Duration.ofMillis(500));

@@ -16,7 +16,7 @@ class AlertmanagerConfigTest {
 
     @Test
     void amtoolAcceptsTheComposeStacksAlertmanagerConfiguration() throws Exception {
-        if (System.getenv("CI") == null) assumeTrue(Files.isExecutable(AMTOOL), "no amtool here");
+        if (!"true".equals(System.getenv("CI"))) assumeTrue(Files.isExecutable(AMTOOL), "no amtool here");
         Process p = new ProcessBuilder(AMTOOL.toString(), "check-config", "jobs/compose/alertmanager.yml")
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
