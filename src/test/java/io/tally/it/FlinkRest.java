@@ -40,8 +40,15 @@ final class FlinkRest {
     Optional<JsonNode> getIfUp(String path) throws IOException, InterruptedException {
         try {
             return Optional.of(get(path));
-        } catch (ConnectException e) {
+        } catch (ConnectException | Unavailable e) {
             return Optional.empty();
+        }
+    }
+
+    /** 503: the JobManager is up but not serving yet (e.g. "an ongoing leader election" right after start). */
+    static final class Unavailable extends IOException {
+        Unavailable(String message) {
+            super(message);
         }
     }
 
@@ -73,6 +80,9 @@ final class FlinkRest {
     private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpRequest r = request.timeout(TIMEOUT).build();
         HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 503) {
+            throw new Unavailable(r.method() + " " + r.uri().getPath() + " answered 503: " + response.body());
+        }
         if (response.statusCode() / 100 != 2) {
             throw new IOException(r.method() + " " + r.uri().getPath() + " answered " + response.statusCode() + ": "
                     + response.body());
