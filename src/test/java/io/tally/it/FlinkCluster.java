@@ -244,6 +244,8 @@ final class FlinkCluster implements AutoCloseable {
         while (true) {
             try {
                 if (condition.holds()) return;
+            } catch (FlinkRest.Unavailable notYet) {
+                // serving again after its leader election
             } catch (Exception e) {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 throw new AssertionError("while waiting for " + what + ": " + e + logTails(40), e);
