@@ -10,6 +10,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
 import io.tally.event.Record;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.View;
@@ -100,6 +101,7 @@ public final class RecordReader<T> implements Serializable {
             case PRODUCTS -> Product.class;
             case CREATORS -> Creator.class;
             case SPEND -> Spend.class;
+            case REVIEWS -> Review.class;
             case ALERT_RULES -> AlertRule.class;
             case ATTRIBUTIONS -> Attribution.class;
             case KPIS -> Kpi.class;

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The metrics of a KPI record (CONTRACT section 4) in the contract's order, as KPI records and alert rules spell
+ * The metrics of a KPI record (CONTRACT sections 4 and 8) in the contract's order, as KPI records and alert rules spell
  * them: the counts and sums the KPI windows add up, then the metrics derived from them (null where a denominator is
  * 0) and the product's stock.
  */
@@ -25,6 +25,9 @@ public enum Metric {
     REFUNDS("refunds", Kind.COUNT),
     REFUNDED_AMOUNT("refundedAmount", Kind.MONEY),
     SPEND("spend", Kind.MONEY),
+    REVIEWS("reviews", Kind.COUNT),
+    RATING_SUM("ratingSum", Kind.COUNT),
+    NEGATIVE_REVIEWS("negativeReviews", Kind.COUNT),
     ENGAGEMENT_RATE("engagementRate", Kind.RATE),
     CTR("ctr", Kind.RATE),
     AOV("aov", Kind.MONEY),
@@ -34,7 +37,9 @@ public enum Metric {
     NET_GMV("netGmv", Kind.MONEY),
     MARGIN_PER_ORDER("marginPerOrder", Kind.MONEY),
     GMV_SHARE("gmvShare", Kind.RATE),
-    STOCK("stock", Kind.COUNT);
+    STOCK("stock", Kind.COUNT),
+    AVG_RATING("avgRating", Kind.RATE),
+    NEGATIVE_REVIEW_RATE("negativeReviewRate", Kind.RATE);
 
     /** What a metric's number is: it decides its JSON form and how an alert rule compares it. */
     public enum Kind {
@@ -66,7 +71,7 @@ public enum Metric {
 
     /** Whether the KPI windows add it up (the others are derived from these once a window is written). */
     public boolean isBase() {
-        return ordinal() <= SPEND.ordinal();
+        return ordinal() <= NEGATIVE_REVIEWS.ordinal();
     }
 
     private static final Map<String, Metric> BY_WIRE_NAME = new HashMap<>();

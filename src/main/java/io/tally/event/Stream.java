@@ -11,6 +11,7 @@ public enum Stream {
     PRODUCTS("products"),
     CREATORS("creators"),
     SPEND("spend"),
+    REVIEWS("reviews"),
     ALERT_RULES("alert-rules"),
     ATTRIBUTIONS("attributions"),
     ATTRIBUTIONS_SHADOW("attributions-shadow"),
@@ -37,10 +38,10 @@ public enum Stream {
         return ordinal() <= ALERT_RULES.ordinal();
     }
 
-    /** What shoppers and merchants do (as opposed to reference data and rules): views to orders, updates, spend. */
+    /** What shoppers and merchants do (as opposed to reference data and rules): views to orders, updates, spend, reviews. */
     public boolean isActivity() {
         return switch (this) {
-            case VIEWS, ENGAGEMENTS, CLICKS, ORDERS, ORDER_UPDATES, SPEND -> true;
+            case VIEWS, ENGAGEMENTS, CLICKS, ORDERS, ORDER_UPDATES, SPEND, REVIEWS -> true;
             case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
                     DEAD_LETTERS -> false;
         };

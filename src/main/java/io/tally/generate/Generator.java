@@ -264,7 +264,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private static boolean deduplicated(GeneratedRecord r) {
         if (r.isRaw()) return false;
         return switch (r.stream()) {
-            case VIEWS, ENGAGEMENTS, CLICKS, ORDERS, ORDER_UPDATES, SPEND -> true;
+            case VIEWS, ENGAGEMENTS, CLICKS, ORDERS, ORDER_UPDATES, SPEND, REVIEWS -> true;
             case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
                     DEAD_LETTERS -> false;
         };
@@ -665,7 +665,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
                     "l-" + Math.max(1, orderCount) + "-1", UpdateKind.CANCEL, null);
             case SPEND -> new Spend(id, t, item.merchantId, content.creatorId, 10_000, SpendKind.ADS);
             // DAMAGEABLE holds only the six streams above
-            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+            case REVIEWS, COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
                     DEAD_LETTERS -> throw new IllegalStateException("not a damageable stream: " + stream);
         };
         InvalidLines.Damage damage = InvalidLines.Damage.values()[draw.index(InvalidLines.Damage.values().length)];

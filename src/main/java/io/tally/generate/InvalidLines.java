@@ -46,6 +46,7 @@ final class InvalidLines {
             case ORDERS -> new String[] {"orderId", "ts", "userId", "merchantId", "lines"};
             case ORDER_UPDATES -> new String[] {"eventId", "ts", "orderId", "lineId", "kind"};
             case SPEND -> new String[] {"eventId", "ts", "merchantId", "creatorId", "amount", "kind"};
+            case REVIEWS -> new String[] {"eventId", "ts", "userId", "productId", "merchantId", "rating"};
             case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
                     DEAD_LETTERS -> throw new IllegalArgumentException("no invalid lines for " + stream);
         };
@@ -62,6 +63,7 @@ final class InvalidLines {
             }
             case ORDER_UPDATES -> node.put("kind", "RETURN");
             case SPEND -> node.put("amount", -10);
+            case REVIEWS -> node.put("rating", 6);
             case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
                     DEAD_LETTERS -> throw new IllegalArgumentException("no invalid lines for " + stream);
         }

@@ -55,6 +55,10 @@ public class Kpi implements Record, Validated {
     @Required public long refunds;
     @Required @Cents(Sign.ANY) public long refundedAmountCents;
     @Required @Cents(Sign.ANY) public long spendCents;
+    // Not required when read back: KPI records of 0.2 (before reviews) on the topic still read, as 0.
+    public long reviews;
+    public long ratingSum;
+    public long negativeReviews;
 
     public Double engagementRate;
     public Double ctr;
@@ -66,6 +70,8 @@ public class Kpi implements Record, Validated {
     @Cents(Sign.ANY) public Long marginPerOrderCents;
     public Double gmvShare;
     @AtLeast(Long.MIN_VALUE) public Long stock;
+    public Double avgRating;
+    public Double negativeReviewRate;
 
     public Kpi() {}
 
@@ -123,6 +129,11 @@ public class Kpi implements Record, Validated {
             case MARGIN_PER_ORDER -> money(marginPerOrderCents);
             case GMV_SHARE -> gmvShare;
             case STOCK -> stock == null ? null : (double) stock;
+            case REVIEWS -> (double) reviews;
+            case RATING_SUM -> (double) ratingSum;
+            case NEGATIVE_REVIEWS -> (double) negativeReviews;
+            case AVG_RATING -> avgRating;
+            case NEGATIVE_REVIEW_RATE -> negativeReviewRate;
         };
     }
 

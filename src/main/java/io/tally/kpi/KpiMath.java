@@ -51,6 +51,9 @@ public final class KpiMath {
         into.refunds += from.refunds;
         into.refundedAmountCents += from.refundedAmountCents;
         into.spendCents += from.spendCents;
+        into.reviews += from.reviews;
+        into.ratingSum += from.ratingSum;
+        into.negativeReviews += from.negativeReviews;
     }
 
     /** A copy with the derived metrics computed (gmvShare left null: it needs the window's ALL record). */
@@ -67,6 +70,8 @@ public final class KpiMath {
         k.netGmvCents = k.gmvCents - k.refundedAmountCents;
         k.marginPerOrderCents = k.attributedOrders == 0 ? null : Money.divide(k.marginCents, k.attributedOrders);
         k.stock = stock;
+        k.avgRating = ratio(k.ratingSum, k.reviews);
+        k.negativeReviewRate = ratio(k.negativeReviews, k.reviews);
         return k;
     }
 
