@@ -8,7 +8,7 @@ set -euo pipefail
 bootstrap="${KAFKA_BOOTSTRAP_SERVERS:-kafka:9092}"
 partitions="${PARTITIONS:-2}"
 inputs=(
-  tally.views tally.engagements tally.clicks tally.orders tally.order-updates tally.spend
+  tally.views tally.engagements tally.clicks tally.orders tally.order-updates tally.spend tally.reviews
   tally.commission-rules tally.products tally.creators tally.alert-rules
 )
 topics=(tally.attributions tally.attributions-shadow tally.alerts tally.dead-letters)

@@ -56,6 +56,7 @@ public class AttributionSettings implements Serializable {
         m.put(Stream.ORDERS.wireName(), Duration.ofHours(72));
         m.put(Stream.ORDER_UPDATES.wireName(), Duration.ofHours(72));
         m.put(Stream.SPEND.wireName(), Duration.ofHours(72));
+        m.put(Stream.REVIEWS.wireName(), Duration.ofHours(72));
         return m;
     }
 }

@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The second KPI stage, keyed by window ({@code windowStart|windowEnd}): gmvShare of CREATOR, TIER and FORMAT records =
+ * The second KPI stage, keyed by window ({@code windowStart|windowEnd}): gmvShare of CREATOR, TIER, FORMAT, NICHE and MATCH records =
  * their attributedGmv / the attributedGmv of the ALL record of the same window. Final records wait until the
  * watermark passes the window's end, when the ALL record's final value is known; updates of open windows use the
  * latest ALL value seen. Every other record passes straight through.
@@ -22,7 +22,7 @@ public class GmvShare extends KeyedProcessFunction<String, Kpi, Kpi> {
 
     /** attributedGmv of the window's latest ALL record. */
     private transient ValueState<Long> allAttributedGmv;
-    /** Final CREATOR, TIER and FORMAT records waiting for the window's end. */
+    /** Final CREATOR, TIER, FORMAT, NICHE and MATCH records waiting for the window's end. */
     private transient ListState<Kpi> waiting;
 
     public static String keyOf(Kpi k) {
@@ -31,7 +31,8 @@ public class GmvShare extends KeyedProcessFunction<String, Kpi, Kpi> {
 
     static boolean hasShare(Kpi k) {
         Dimension d = k.dimension();
-        return d == Dimension.CREATOR || d == Dimension.TIER || d == Dimension.FORMAT;
+        return d == Dimension.CREATOR || d == Dimension.TIER || d == Dimension.FORMAT || d == Dimension.NICHE
+                || d == Dimension.MATCH;
     }
 
     @Override

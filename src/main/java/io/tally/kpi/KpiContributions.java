@@ -5,6 +5,7 @@ import io.tally.attribution.Touch;
 import io.tally.event.Click;
 import io.tally.event.Dimension;
 import io.tally.event.Engagement;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.View;
 
@@ -46,14 +47,20 @@ public final class KpiContributions {
         this.windowSizesMs = windowSizesMs.clone();
     }
 
-    /** Adds one event; {@code tier} is the tier of the event's creator at its ts (attributions carry their own). */
+    /** Adds one event, with the tier every creator has and no niche or category known. */
     public void add(KpiInput event, String tier) {
-        if (event.view != null) addView(event.view, tier);
-        else if (event.engagement != null) addEngagement(event.engagement, tier);
-        else if (event.click != null) addClick(event.click, tier);
-        else if (event.spend != null) addSpend(event.spend, tier);
-        else if (event.attribution.reversal) addReversal(event.attribution);
-        else addAttribution(event.attribution);
+        add(event, KpiReference.tierOnly(tier));
+    }
+
+    /** Adds one event; {@code ref} says the tiers, niches and categories in force (attributions carry their tier). */
+    public void add(KpiInput event, KpiReference ref) {
+        if (event.view != null) addView(event.view, ref);
+        else if (event.engagement != null) addEngagement(event.engagement, ref.tier(event.engagement.creatorId, event.ts()));
+        else if (event.click != null) addClick(event.click, ref);
+        else if (event.spend != null) addSpend(event.spend, ref.tier(event.spend.creatorId, event.ts()));
+        else if (event.review != null) addReview(event.review, event.credit, ref);
+        else if (event.attribution.reversal) addReversal(event.attribution, ref);
+        else addAttribution(event.attribution, ref);
     }
 
     /** The partial records of the batch; the batch starts over empty. */
@@ -102,9 +109,11 @@ public final class KpiContributions {
         return partials.isEmpty();
     }
 
-    private void addView(View v, String tier) {
+    private void addView(View v, KpiReference ref) {
         Consumer<Kpi> oneView = k -> k.views++;
-        contentKeys(v.ts, v.creatorId, v.contentId, tier, v.contentFormat, oneView);
+        contentKeys(v.ts, v.creatorId, v.contentId, ref.tier(v.creatorId, v.ts), v.contentFormat, oneView);
+        // A view shows several products: NICHE only, no CATEGORY or MATCH.
+        apply(Dimension.NICHE, ref.niche(v.creatorId, v.ts), v.ts, oneView);
         // Impressions: once for each distinct product the content showed (the parser made productIds distinct).
         if (v.productIds == null) return;
         for (String productId : new LinkedHashSet<>(List.of(v.productIds))) {
@@ -121,11 +130,41 @@ public final class KpiContributions {
         contentKeys(e.ts, e.creatorId, e.contentId, tier, e.contentFormat, one);
     }
 
-    private void addClick(Click c, String tier) {
+    private void addClick(Click c, KpiReference ref) {
         Consumer<Kpi> oneClick = k -> k.clicks++;
-        contentKeys(c.ts, c.creatorId, c.contentId, tier, c.contentFormat, oneClick);
+        contentKeys(c.ts, c.creatorId, c.contentId, ref.tier(c.creatorId, c.ts), c.contentFormat, oneClick);
         apply(Dimension.MERCHANT, c.merchantId, c.ts, oneClick);
         apply(Dimension.PRODUCT, c.productId, c.ts, oneClick);
+        for (String[] dk : fitKeys(c.creatorId, c.productId, c.ts, ref)) apply(Dimension.valueOf(dk[0]), dk[1], c.ts, oneClick);
+    }
+
+    /**
+     * A review counts on ALL, MERCHANT and PRODUCT, and where credited on the CREATOR, CONTENT, TIER and FORMAT of the
+     * reviewed line and on CATEGORY, NICHE and MATCH of its creator and product at the review's ts.
+     */
+    private void addReview(Review r, ReviewCredit credit, KpiReference ref) {
+        Consumer<Kpi> oneReview = k -> {
+            k.reviews++;
+            k.ratingSum += r.rating;
+            if (r.negative()) k.negativeReviews++;
+        };
+        apply(Dimension.ALL, Dimension.ALL_KEY, r.ts, oneReview);
+        apply(Dimension.MERCHANT, r.merchantId, r.ts, oneReview);
+        apply(Dimension.PRODUCT, r.productId, r.ts, oneReview);
+        if (credit == null) return;
+        apply(Dimension.CREATOR, credit.creatorId, r.ts, oneReview);
+        apply(Dimension.CONTENT, credit.contentId, r.ts, oneReview);
+        apply(Dimension.TIER, credit.tier, r.ts, oneReview);
+        apply(Dimension.FORMAT, credit.contentFormat, r.ts, oneReview);
+        for (String[] dk : fitKeys(credit.creatorId, r.productId, r.ts, ref)) apply(Dimension.valueOf(dk[0]), dk[1], r.ts, oneReview);
+    }
+
+    /** CATEGORY of the product, NICHE of the creator and MATCH of both, at ts. */
+    private static List<String[]> fitKeys(String creatorId, String productId, long ts, KpiReference ref) {
+        String niche = ref.niche(creatorId, ts);
+        String category = ref.category(productId, ts);
+        return List.of(new String[] {Dimension.CATEGORY.name(), category}, new String[] {Dimension.NICHE.name(), niche},
+                new String[] {Dimension.MATCH.name(), Dimension.match(niche, category)});
     }
 
     private void addSpend(Spend s, String tier) {
@@ -145,7 +184,7 @@ public final class KpiContributions {
         apply(Dimension.FORMAT, format, ts, c);
     }
 
-    private void addAttribution(Attribution a) {
+    private void addAttribution(Attribution a, KpiReference ref) {
         boolean attributed = a.touch != Touch.NONE;
         double units = a.quantity * a.weight;
         // ALL, MERCHANT, PRODUCT: every line, gmv += lineAmount once per line.
@@ -158,8 +197,9 @@ public final class KpiContributions {
             });
         }
         if (!attributed) return;
-        // CREATOR, CONTENT, TIER, FORMAT of the winning touch: only attributed lines, gmv += amount.
-        for (String[] dk : creatorKeys(a)) {
+        // CREATOR, CONTENT, TIER, FORMAT of the winning touch, CATEGORY, NICHE and MATCH of its creator and the
+        // line's product: only attributed lines, gmv += amount.
+        for (String[] dk : creatorKeys(a, ref)) {
             forEachWindow(Dimension.valueOf(dk[0]), dk[1], a.ts, (id, k) -> {
                 KpiMath.addUnits(k, units);
                 k.gmvCents += a.amountCents;
@@ -184,9 +224,9 @@ public final class KpiContributions {
     }
 
     /** A reversal counts at the keys of the line it reverses, in the window of its own ts. */
-    private void addReversal(Attribution r) {
+    private void addReversal(Attribution r, KpiReference ref) {
         List<String[]> keys = new ArrayList<>(merchantKeys(r));
-        if (r.touch != Touch.NONE) keys.addAll(creatorKeys(r));
+        if (r.touch != Touch.NONE) keys.addAll(creatorKeys(r, ref));
         for (String[] dk : keys) {
             forEachWindow(Dimension.valueOf(dk[0]), dk[1], r.ts, (id, k) -> {
                 if (once("refund", r.updateEventId, id)) k.refunds++;
@@ -201,10 +241,13 @@ public final class KpiContributions {
                 new String[] {Dimension.PRODUCT.name(), a.productId});
     }
 
-    private static List<String[]> creatorKeys(Attribution a) {
-        return List.of(new String[] {Dimension.CREATOR.name(), a.creatorId},
+    /** The winning touch's keys; niche and category as of the record's own ts (a reversal's: its update's). */
+    private static List<String[]> creatorKeys(Attribution a, KpiReference ref) {
+        List<String[]> keys = new ArrayList<>(List.of(new String[] {Dimension.CREATOR.name(), a.creatorId},
                 new String[] {Dimension.CONTENT.name(), a.contentId}, new String[] {Dimension.TIER.name(), a.tier},
-                new String[] {Dimension.FORMAT.name(), a.contentFormat});
+                new String[] {Dimension.FORMAT.name(), a.contentFormat}));
+        keys.addAll(fitKeys(a.creatorId, a.productId, a.ts, ref));
+        return keys;
     }
 
     private boolean once(String kind, String id, WindowRecord window) {

@@ -3,6 +3,7 @@ package io.tally.kpi;
 import io.tally.attribution.Attribution;
 import io.tally.event.Click;
 import io.tally.event.Engagement;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.View;
 
@@ -14,6 +15,9 @@ public class KpiInput {
     public Spend spend;
     /** A primary-model attribution or reversal. */
     public Attribution attribution;
+    public Review review;
+    /** Where the review is credited; null for a review counted on ALL, MERCHANT and PRODUCT only. */
+    public ReviewCredit credit;
 
     public KpiInput() {}
 
@@ -47,15 +51,23 @@ public class KpiInput {
         return i;
     }
 
+    public static KpiInput of(Review r, ReviewCredit credit) {
+        KpiInput i = new KpiInput();
+        i.review = r;
+        i.credit = credit;
+        return i;
+    }
+
     public long ts() {
         if (view != null) return view.ts;
         if (engagement != null) return engagement.ts;
         if (click != null) return click.ts;
         if (spend != null) return spend.ts;
+        if (review != null) return review.ts;
         return attribution.ts;
     }
 
-    /** The creator whose tier the event counts for; null for attributions (they carry their tier). */
+    /** The creator whose tier the event counts for; null for attributions and reviews (they carry their tier). */
     public String creatorId() {
         if (view != null) return view.creatorId;
         if (engagement != null) return engagement.creatorId;

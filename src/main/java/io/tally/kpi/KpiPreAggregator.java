@@ -2,6 +2,8 @@ package io.tally.kpi;
 
 import io.tally.event.AsOf;
 import io.tally.event.Creator;
+import io.tally.event.Dimension;
+import io.tally.event.Product;
 import io.tally.event.Tier;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -30,16 +32,18 @@ import java.util.PriorityQueue;
  * hot creator or the ALL key thus reaches the keyed stage as about one partial per window per flush interval and
  * task, instead of one record per event: the keyed stage's state access, not the events, sets the cost.
  *
- * <p>Input 1: the events; input 2: creator versions, broadcast to every task. The buffer only spans the watermark
+ * <p>Input 1: the events; input 2: creator and product versions (tiers, niches, categories), broadcast to every task. The buffer only spans the watermark
  * bound (it depends on event-time density, not on throughput); the partials only span the flush interval. Both are
  * part of checkpoints: sending the partials ahead of each barrier instead would make every checkpoint wait until the
  * keyed stage has worked through them, and that wait is what readers of exactly-once output see as latency.
  */
-public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, Creator, Kpi> {
+public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, ReferenceVersion, Kpi>, KpiReference {
     private static final long serialVersionUID = 1L;
 
     public static final MapStateDescriptor<String, List<Creator>> CREATORS = new MapStateDescriptor<>(
             "kpi-creators", Types.STRING, Types.LIST(TypeInformation.of(Creator.class)));
+    public static final MapStateDescriptor<String, List<Product>> PRODUCTS = new MapStateDescriptor<>(
+            "kpi-products", Types.STRING, Types.LIST(TypeInformation.of(Product.class)));
 
     private static final Comparator<KpiInput> BY_TS = Comparator.comparingLong(KpiInput::ts);
 
@@ -50,6 +54,7 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     private transient ListState<KpiInput> bufferState;
     private transient ListState<Kpi> partialsState;
     private transient BroadcastState<String, List<Creator>> creators;
+    private transient BroadcastState<String, List<Product>> products;
     private transient KpiContributions batch;
     private transient long watermark;
     /** Whether a processing-time flush is scheduled (it is whenever the batch holds partials). */
@@ -73,6 +78,7 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
                 new ListStateDescriptor<>("kpi-buffer", TypeInformation.of(KpiInput.class)));
         for (KpiInput e : bufferState.get()) buffer.add(e);
         creators = context.getOperatorStateStore().getBroadcastState(CREATORS);
+        products = context.getOperatorStateStore().getBroadcastState(PRODUCTS);
         batch = new KpiContributions(windowSizesMs);
         partialsState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("kpi-partials", TypeInformation.of(Kpi.class)));
@@ -108,9 +114,11 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     }
 
     @Override
-    public void processElement2(StreamRecord<Creator> element) throws Exception {
-        Creator c = element.getValue();
-        creators.put(c.creatorId, AsOf.insert(creators.get(c.creatorId), c, v -> v.ts, watermark));
+    public void processElement2(StreamRecord<ReferenceVersion> element) throws Exception {
+        Creator c = element.getValue().creator;
+        if (c != null) creators.put(c.creatorId, AsOf.insert(creators.get(c.creatorId), c, v -> v.ts, watermark));
+        Product p = element.getValue().product;
+        if (p != null) products.put(p.productId, AsOf.insert(products.get(p.productId), p, v -> v.ts, watermark));
     }
 
     /**
@@ -131,7 +139,7 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
     }
 
     private void add(KpiInput event) throws Exception {
-        batch.add(event, tierOf(event));
+        batch.add(event, this);
         if (!flushScheduled) scheduleFlush();
     }
 
@@ -144,10 +152,33 @@ public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements Two
         });
     }
 
-    private String tierOf(KpiInput event) throws Exception {
-        String creatorId = event.creatorId();
-        if (creatorId == null) return null; // attributions carry their tier
-        return Tier.of(AsOf.find(creators.get(creatorId), v -> v.ts, event.ts())).name();
+    @Override
+    public String tier(String creatorId, long ts) {
+        return Tier.of(creatorAt(creatorId, ts)).name();
+    }
+
+    @Override
+    public String niche(String creatorId, long ts) {
+        Creator c = creatorAt(creatorId, ts);
+        return c == null || c.niche == null ? Dimension.UNKNOWN : c.niche;
+    }
+
+    @Override
+    public String category(String productId, long ts) {
+        try {
+            Product p = AsOf.find(products.get(productId), v -> v.ts, ts);
+            return p == null || p.category == null ? Dimension.UNKNOWN : p.category;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read broadcast state", e);
+        }
+    }
+
+    private Creator creatorAt(String creatorId, long ts) {
+        try {
+            return AsOf.find(creators.get(creatorId), v -> v.ts, ts);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read broadcast state", e);
+        }
     }
 
     private void flush() {

@@ -6,6 +6,7 @@ import io.tally.event.Click;
 import io.tally.event.Creator;
 import io.tally.event.Engagement;
 import io.tally.event.Product;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.View;
 import io.tally.kpi.KpiSettings;
@@ -31,17 +32,23 @@ public final class KpiTopology {
      *                     attributions topic (keyed by orderId) read at the same parallelism
      */
     public record Inputs(DataStream<View> views, DataStream<Engagement> engagements, DataStream<Click> clicks,
-                         DataStream<Spend> spend, DataStream<Attribution> attributions, DataStream<Creator> creators,
-                         DataStream<Product> products) {}
+                         DataStream<Spend> spend, DataStream<Attribution> attributions, DataStream<Review> reviews,
+                         DataStream<Creator> creators, DataStream<Product> products) {}
 
-    public static DataStream<Kpi> build(Inputs in, KpiSettings settings) {
+    /** @param settlementWindow how long after an order a review of it is credited to its creator (CONTRACT section 8) */
+    public static DataStream<Kpi> build(Inputs in, KpiSettings settings, Duration settlementWindow) {
         long[] sizes = settings.windows.stream().mapToLong(Duration::toMillis).toArray();
         DataStream<KpiInput> events = in.views().map(KpiInput::of).returns(KpiInput.class).name("View events").uid("kpi-views")
                 .union(in.engagements().map(KpiInput::of).returns(KpiInput.class).name("Engagement events").uid("kpi-engagements"),
                         in.clicks().map(KpiInput::of).returns(KpiInput.class).name("Click events").uid("kpi-clicks"),
                         in.spend().map(KpiInput::of).returns(KpiInput.class).name("Spend events").uid("kpi-spend"),
-                        in.attributions().map(KpiInput::of).returns(KpiInput.class).name("Attribution events").uid("kpi-attributions"));
-        DataStream<Kpi> partials = events.connect(in.creators().broadcast())
+                        in.attributions().map(KpiInput::of).returns(KpiInput.class).name("Attribution events").uid("kpi-attributions"),
+                        reviews(in, settlementWindow));
+        DataStream<ReferenceVersion> reference = in.creators().map(ReferenceVersion::of).returns(ReferenceVersion.class)
+                .name("Creator versions").uid("kpi-creator-versions")
+                .union(in.products().map(ReferenceVersion::of).returns(ReferenceVersion.class)
+                        .name("Product versions").uid("kpi-product-versions"));
+        DataStream<Kpi> partials = events.connect(reference.broadcast())
                 .transform("Pre-aggregate KPIs", TypeInformation.of(Kpi.class), new KpiPreAggregator(sizes, preAggregationFlushMs(settings)))
                 .uid("kpi-pre-aggregate");
         // Each stage holds records until the watermark passes them: what follows must not pass them (see NeverIdle).
@@ -56,6 +63,24 @@ public final class KpiTopology {
                 .process(new GmvShare())
                 .returns(Kpi.class)
                 .uid("kpi-gmv-share").name("GMV share"), "hold-kpi-gmv-share");
+    }
+
+    /**
+     * Reviews as KPI events: those naming an order meet its attributed lines keyed by orderId ({@link CreditReviews});
+     * the others count on ALL, MERCHANT and PRODUCT at once.
+     */
+    private static DataStream<KpiInput> reviews(Inputs in, Duration settlementWindow) {
+        DataStream<KpiInput> credited = in.attributions().keyBy(a -> a.orderId, Types.STRING)
+                .connect(in.reviews().filter(r -> r.orderId != null).name("Reviews of an order").uid("kpi-reviews-of-orders")
+                        .keyBy(r -> r.orderId, Types.STRING))
+                .process(new CreditReviews(settlementWindow.toMillis()))
+                .returns(KpiInput.class)
+                .uid("kpi-credit-reviews").name("Credit reviews");
+        // The credit waits for the watermark: what follows must not pass it (see NeverIdle).
+        credited = NeverIdle.after(credited, "hold-kpi-review-credits");
+        return credited.union(in.reviews().filter(r -> r.orderId == null).name("Reviews without an order")
+                .uid("kpi-reviews-without-order")
+                .map(r -> KpiInput.of(r, null)).returns(KpiInput.class).name("Review events").uid("kpi-reviews"));
     }
 
     /**

@@ -19,6 +19,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
 import io.tally.event.Record;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.View;
@@ -94,6 +95,7 @@ public final class Ingest {
         in.orders = ing.events(Stream.ORDERS, Order.class);
         in.orderUpdates = ing.events(Stream.ORDER_UPDATES, OrderUpdate.class);
         in.spend = ing.events(Stream.SPEND, Spend.class);
+        in.reviews = ing.events(Stream.REVIEWS, Review.class);
         in.commissionRules = ing.versions(Stream.COMMISSION_RULES, CommissionRule.class);
         in.products = ing.versions(Stream.PRODUCTS, Product.class);
         in.creators = ing.versions(Stream.CREATORS, Creator.class);

@@ -10,6 +10,7 @@ import io.tally.event.Engagement;
 import io.tally.event.Order;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
@@ -29,6 +30,7 @@ public class Inputs {
     public DataStream<Product> products;
     public DataStream<Creator> creators;
     public DataStream<Spend> spend;
+    public DataStream<Review> reviews;
     public DataStream<AlertRule> alertRules;
     /** Attributions read back from their topic (the KPI job deployed on its own). */
     public DataStream<Attribution> attributions;

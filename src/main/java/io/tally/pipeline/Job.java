@@ -9,11 +9,11 @@ import java.util.Set;
 public enum Job {
     ATTRIBUTION(EnumSet.of(Stream.CLICKS, Stream.VIEWS, Stream.ORDERS, Stream.ORDER_UPDATES,
             Stream.COMMISSION_RULES, Stream.PRODUCTS, Stream.CREATORS)),
-    KPIS(EnumSet.of(Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.SPEND, Stream.PRODUCTS, Stream.CREATORS,
-            Stream.ATTRIBUTIONS)),
+    KPIS(EnumSet.of(Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.SPEND, Stream.REVIEWS, Stream.PRODUCTS,
+            Stream.CREATORS, Stream.ATTRIBUTIONS)),
     ALERTS(EnumSet.of(Stream.ALERT_RULES, Stream.KPIS)),
     ALL(EnumSet.of(Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.ORDERS, Stream.ORDER_UPDATES,
-            Stream.COMMISSION_RULES, Stream.PRODUCTS, Stream.CREATORS, Stream.SPEND, Stream.ALERT_RULES));
+            Stream.COMMISSION_RULES, Stream.PRODUCTS, Stream.CREATORS, Stream.SPEND, Stream.REVIEWS, Stream.ALERT_RULES));
 
     private final Set<Stream> inputs;
 

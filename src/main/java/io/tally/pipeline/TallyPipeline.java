@@ -77,7 +77,7 @@ public final class TallyPipeline {
             // records of an order arrive at one task).
             DataStream<Attribution> attributions = job == Job.ALL ? out.attributions : in.attributions;
             out.kpis = KpiTopology.build(new KpiTopology.Inputs(in.views, in.engagements, in.clicks, in.spend,
-                    attributions, in.creators, in.products), config.kpis);
+                    attributions, in.reviews, in.creators, in.products), config.kpis, config.attribution.settlementWindow);
         }
         DataStream<Kpi> kpis = job == Job.ALERTS ? in.kpis : out.kpis;
         if (job == Job.ALL || job == Job.ALERTS) {
