@@ -49,11 +49,11 @@ public final class KpiContributions {
 
     /** Adds one event, with the tier every creator has and no niche or category known. */
     public void add(KpiInput event, String tier) {
-        add(event, KpiReference.tierOnly(tier));
+        add(event, KpiReferenceData.tierOnly(tier));
     }
 
     /** Adds one event; {@code ref} says the tiers, niches and categories in force (attributions carry their tier). */
-    public void add(KpiInput event, KpiReference ref) {
+    public void add(KpiInput event, KpiReferenceData ref) {
         if (event.view != null) addView(event.view, ref);
         else if (event.engagement != null) addEngagement(event.engagement, ref.tier(event.engagement.creatorId, event.ts()));
         else if (event.click != null) addClick(event.click, ref);
@@ -109,7 +109,7 @@ public final class KpiContributions {
         return partials.isEmpty();
     }
 
-    private void addView(View v, KpiReference ref) {
+    private void addView(View v, KpiReferenceData ref) {
         Consumer<Kpi> oneView = k -> k.views++;
         contentKeys(v.ts, v.creatorId, v.contentId, ref.tier(v.creatorId, v.ts), v.contentFormat, oneView);
         // A view shows several products: NICHE only, no CATEGORY or MATCH.
@@ -130,7 +130,7 @@ public final class KpiContributions {
         contentKeys(e.ts, e.creatorId, e.contentId, tier, e.contentFormat, one);
     }
 
-    private void addClick(Click c, KpiReference ref) {
+    private void addClick(Click c, KpiReferenceData ref) {
         Consumer<Kpi> oneClick = k -> k.clicks++;
         contentKeys(c.ts, c.creatorId, c.contentId, ref.tier(c.creatorId, c.ts), c.contentFormat, oneClick);
         apply(Dimension.MERCHANT, c.merchantId, c.ts, oneClick);
@@ -142,7 +142,7 @@ public final class KpiContributions {
      * A review counts on ALL, MERCHANT and PRODUCT, and where credited on the CREATOR, CONTENT, TIER and FORMAT of the
      * reviewed line and on CATEGORY, NICHE and MATCH of its creator and product at the review's ts.
      */
-    private void addReview(Review r, ReviewCredit credit, KpiReference ref) {
+    private void addReview(Review r, ReviewCredit credit, KpiReferenceData ref) {
         Consumer<Kpi> oneReview = k -> {
             k.reviews++;
             k.ratingSum += r.rating;
@@ -160,7 +160,7 @@ public final class KpiContributions {
     }
 
     /** CATEGORY of the product, NICHE of the creator and MATCH of both, at ts. */
-    private static List<String[]> fitKeys(String creatorId, String productId, long ts, KpiReference ref) {
+    private static List<String[]> fitKeys(String creatorId, String productId, long ts, KpiReferenceData ref) {
         String niche = ref.niche(creatorId, ts);
         String category = ref.category(productId, ts);
         return List.of(new String[] {Dimension.CATEGORY.name(), category}, new String[] {Dimension.NICHE.name(), niche},
@@ -184,7 +184,7 @@ public final class KpiContributions {
         apply(Dimension.FORMAT, format, ts, c);
     }
 
-    private void addAttribution(Attribution a, KpiReference ref) {
+    private void addAttribution(Attribution a, KpiReferenceData ref) {
         boolean attributed = a.touch != Touch.NONE;
         double units = a.quantity * a.weight;
         // ALL, MERCHANT, PRODUCT: every line, gmv += lineAmount once per line.
@@ -224,7 +224,7 @@ public final class KpiContributions {
     }
 
     /** A reversal counts at the keys of the line it reverses, in the window of its own ts. */
-    private void addReversal(Attribution r, KpiReference ref) {
+    private void addReversal(Attribution r, KpiReferenceData ref) {
         List<String[]> keys = new ArrayList<>(merchantKeys(r));
         if (r.touch != Touch.NONE) keys.addAll(creatorKeys(r, ref));
         for (String[] dk : keys) {
@@ -242,7 +242,7 @@ public final class KpiContributions {
     }
 
     /** The winning touch's keys; niche and category as of the record's own ts (a reversal's: its update's). */
-    private static List<String[]> creatorKeys(Attribution a, KpiReference ref) {
+    private static List<String[]> creatorKeys(Attribution a, KpiReferenceData ref) {
         List<String[]> keys = new ArrayList<>(List.of(new String[] {Dimension.CREATOR.name(), a.creatorId},
                 new String[] {Dimension.CONTENT.name(), a.contentId}, new String[] {Dimension.TIER.name(), a.tier},
                 new String[] {Dimension.FORMAT.name(), a.contentFormat}));

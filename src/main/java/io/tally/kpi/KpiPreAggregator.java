@@ -37,7 +37,7 @@ import java.util.PriorityQueue;
  * part of checkpoints: sending the partials ahead of each barrier instead would make every checkpoint wait until the
  * keyed stage has worked through them, and that wait is what readers of exactly-once output see as latency.
  */
-public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, ReferenceVersion, Kpi>, KpiReference {
+public class KpiPreAggregator extends AbstractStreamOperator<Kpi> implements TwoInputStreamOperator<KpiInput, ReferenceVersion, Kpi>, KpiReferenceData {
     private static final long serialVersionUID = 1L;
 
     public static final MapStateDescriptor<String, List<Creator>> CREATORS = new MapStateDescriptor<>(

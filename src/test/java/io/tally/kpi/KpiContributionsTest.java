@@ -107,7 +107,7 @@ class KpiContributionsTest {
     void anOrganicLineCountsAtAllMerchantAndProductOnlyWithoutAttributedMetricsOrMargin() {
         Attribution line = organic("o1", "l1", 1_000, "m1", "p1", 2, 2_000, true);
         line.marginCents = 500L; // known, but margin sums attributed lines only (README)
-        oneMinute.add(KpiInput.of(line), null);
+        oneMinute.add(KpiInput.of(line), (String) null);
 
         Map<String, Double> m = only("units", 2, "gmv", 2_000, "orders", 1, "newCustomerOrders", 1);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected("ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m));
@@ -116,7 +116,7 @@ class KpiContributionsTest {
     @Test
     void aClickAttributedLineCountsAtAllSevenDimensions() {
         oneMinute.add(KpiInput.of(credited("o1", "l1", 1_000, "m1", "p1", 2, 2_000, false,
-                "c1", "v1", "REVIEW", "MID", 1.0, 2_000, 200, 800L)), null);
+                "c1", "v1", "REVIEW", "MID", 1.0, 2_000, 200, 800L)), (String) null);
 
         Map<String, Double> m = only("units", 2, "gmv", 2_000, "orders", 1, "attributedOrders", 1,
                 "attributedGmv", 2_000, "commission", 200, "margin", 800);
@@ -130,7 +130,7 @@ class KpiContributionsTest {
         Attribution a = credited("o1", "l1", 1_000, "m1", "p1", 1, 900, true, "c1", "v1", "REVIEW", "MID", 1.0,
                 900, 0, null);
         a.touch = io.tally.attribution.Touch.VIEW;
-        oneMinute.add(KpiInput.of(a), null);
+        oneMinute.add(KpiInput.of(a), (String) null);
 
         Map<String, Double> m = only("units", 1, "gmv", 900, "orders", 1, "newCustomerOrders", 1,
                 "attributedOrders", 1, "attributedGmv", 900);
@@ -234,7 +234,7 @@ class KpiContributionsTest {
     @Test
     void aReversalCountsInTheWindowOfItsOwnTsNotTheOrders() {
         Attribution line = organic("o1", "l1", 1_000, "m1", "p1", 1, 300, true);
-        oneMinute.add(KpiInput.of(reversal(line, "x1", 5 * MINUTE + 1, 300, 0)), null);
+        oneMinute.add(KpiInput.of(reversal(line, "x1", 5 * MINUTE + 1, 300, 0)), (String) null);
 
         List<Kpi> partials = oneMinute.drain();
         assertThat(partials).isNotEmpty().allSatisfy(k -> {
@@ -293,7 +293,7 @@ class KpiContributionsTest {
     }
 
     private void add(Attribution a) {
-        oneMinute.add(KpiInput.of(a), null);
+        oneMinute.add(KpiInput.of(a), (String) null);
     }
 
     private static String window(long start, long size) {

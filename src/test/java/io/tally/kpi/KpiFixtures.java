@@ -137,6 +137,9 @@ final class KpiFixtures {
         METRICS.put("refunds", k -> k.refunds);
         METRICS.put("refundedAmount", k -> k.refundedAmountCents);
         METRICS.put("spend", k -> k.spendCents);
+        METRICS.put("reviews", k -> k.reviews);
+        METRICS.put("ratingSum", k -> k.ratingSum);
+        METRICS.put("negativeReviews", k -> k.negativeReviews);
         Set<String> base = java.util.Arrays.stream(Metric.values()).filter(Metric::isBase).map(Metric::wireName)
                 .collect(java.util.stream.Collectors.toSet());
         if (!METRICS.keySet().equals(base)) throw new AssertionError("base metrics changed: " + base);

@@ -29,46 +29,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KpiPreAggregatorTest {
     private static final long FLUSH_MS = 1_000;
 
-    private final List<TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi>> harnesses = new ArrayList<>();
+    private final List<TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi>> harnesses = new ArrayList<>();
 
     @AfterEach
     void closeHarnesses() throws Exception {
         for (var h : harnesses) h.close();
     }
 
-    private TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> unopened() throws Exception {
+    private TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> unopened() throws Exception {
         var h = new TwoInputStreamOperatorTestHarness<>(new KpiPreAggregator(new long[] {MINUTE}, FLUSH_MS));
         harnesses.add(h);
         return h;
     }
 
-    private TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> opened() throws Exception {
+    private TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> opened() throws Exception {
         var h = unopened();
         h.open();
         return h;
     }
 
-    private static void event(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h, KpiInput e) throws Exception {
+    private static void event(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h, KpiInput e) throws Exception {
         h.processElement1(e, e.ts());
     }
 
-    private static void creator(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h, String id, long ts,
+    private static void creator(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h, String id, long ts,
                                 long followers) throws Exception {
-        h.processElement2(new Creator(id, ts, followers, null, null), ts);
+        h.processElement2(ReferenceVersion.of(new Creator(id, ts, followers, null, null)), ts);
     }
 
     /**
      * Records written since the last call, after one flush interval of processing time, by dimension|key (one window
      * size in these tests).
      */
-    private static Map<String, Kpi> written(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h)
+    private static Map<String, Kpi> written(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h)
             throws Exception {
         h.setProcessingTime(h.getProcessingTime() + FLUSH_MS);
         return writtenSoFar(h);
     }
 
     /** Records written since the last call, without any time passing. */
-    private static Map<String, Kpi> writtenSoFar(TwoInputStreamOperatorTestHarness<KpiInput, Creator, Kpi> h) {
+    private static Map<String, Kpi> writtenSoFar(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h) {
         Map<String, Kpi> byKey = new TreeMap<>();
         for (Kpi k : h.extractOutputValues()) {
             assertThat(byKey.put(k.dimension + "|" + k.key, k)).as("one partial per key and batch").isNull();

@@ -6,7 +6,7 @@ import io.tally.event.Dimension;
  * What the KPIs read of the reference data, as of an event's ts (CONTRACT sections 2 and 8): a creator's tier and
  * niche, a product's category.
  */
-public interface KpiReference {
+public interface KpiReferenceData {
     /** The creator's tier at ts (UNKNOWN without a version). */
     String tier(String creatorId, long ts);
 
@@ -17,8 +17,8 @@ public interface KpiReference {
     String category(String productId, long ts);
 
     /** Reference data that knows only one tier for every creator, and no niche or category. */
-    static KpiReference tierOnly(String tier) {
-        return new KpiReference() {
+    static KpiReferenceData tierOnly(String tier) {
+        return new KpiReferenceData() {
             @Override
             public String tier(String creatorId, long ts) {
                 return tier;
