@@ -141,10 +141,25 @@ class ConsumerValidatorsTest {
     }
 
     /**
+     * Reviews of every rating, with and without an order, validated besides the generator's (which may make none):
+     * consumers' validators see the reviews schema at work. They are not replayed.
+     */
+    private static List<String> handWrittenReviews(long ts) {
+        List<String> reviews = new ArrayList<>();
+        for (int rating = 1; rating <= 5; rating++) {
+            reviews.add("{\"eventId\": \"cv-review-" + rating + "\", \"ts\": " + (ts + rating)
+                    + ", \"userId\": \"cv-u\", \"productId\": \"cv-p\", \"merchantId\": \"cv-m\", \"rating\": " + rating
+                    + (rating % 2 == 0 ? ", \"orderId\": \"cv-o\"" : "") + "}");
+        }
+        return reviews;
+    }
+
+    /**
      * A seeded generated data set of 70,000 lines over three simulated days (sparse, so that clicks convert into
      * thousands of attributed order lines), with invalid lines and duplicates (thousands of dead letters) and
      * {@link #moreAlertRules}, replayed with KPI windows of 1h and 1d (1m windows would make KPI records the bulk of
      * it). The generator's invalid lines are replayed but not validated as inputs: they are deliberately not records.
+     * {@link #handWrittenReviews} are validated as inputs but not replayed.
      */
     private static void generateAndReplay() throws Exception {
         GeneratorSettings settings = new GeneratorSettings();
@@ -178,6 +193,9 @@ class ConsumerValidatorsTest {
             Path file = d.resolve("alert-rules.jsonl");
             Files.writeString(file, rules + Files.readString(file), StandardCharsets.UTF_8);
         }
+        Files.writeString(valid.resolve(Stream.REVIEWS.wireName() + ".jsonl"),
+                String.join("\n", handWrittenReviews(settings.startTs)) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
         TallyConfig config = new TallyConfig();
         config.kpis.windows = new ArrayList<>(List.of(Duration.ofHours(1), Duration.ofDays(1)));
         Path out = dir.resolve("out");

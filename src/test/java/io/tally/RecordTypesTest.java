@@ -16,6 +16,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.View;
 import io.tally.io.DeadLetter;
@@ -49,7 +50,7 @@ class RecordTypesTest {
 
     @ParameterizedTest
     @ValueSource(classes = {Engagement.class, OrderLine.class, OrderUpdate.class,
-            CommissionRule.class, Product.class, Creator.class, Spend.class, AlertRule.class, Attribution.class,
+            CommissionRule.class, Product.class, Creator.class, Spend.class, Review.class, AlertRule.class, Attribution.class,
             Kpi.class, Alert.class, DeadLetter.class, ReferenceData.class,
             TouchPoint.class, LineLedger.class, KpiInput.class, RuleStreak.class})
     void isAPojoSerializedWithoutKryo(Class<?> type) {

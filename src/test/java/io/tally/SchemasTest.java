@@ -23,6 +23,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.Stream;
@@ -185,19 +186,33 @@ class SchemasTest {
                 Arrays.stream(Stream.values()).filter(Stream::isInput).map(Stream::wireName).toArray(String[]::new));
     }
 
+    /** The KPI record has the metrics of {@link io.tally.event.Metric}, all of them, in its order, all required. */
+    @Test
+    void theKpiSchemaListsExactlyTheMetrics() throws IOException {
+        List<String> kpiMetrics = kpiSchemaMetrics();
+        // The one definition of the metrics, which the KPI record and the alert rules are read against.
+        assertThat(kpiMetrics).containsExactlyElementsOf(
+                java.util.Arrays.stream(io.tally.event.Metric.values()).map(io.tally.event.Metric::wireName).toList());
+        List<String> required = new ArrayList<>(enumAt("kpis", "/required"));
+        required.removeAll(List.of("dimension", "key", "windowStart", "windowEnd", "final"));
+        assertThat(required).containsExactlyElementsOf(kpiMetrics);
+    }
+
     /** Alert rules and alerts name the metrics of the KPI record, all of them and nothing else. */
     @Test
     void metricNamesAreTheKpiMetrics() throws IOException {
+        List<String> kpiMetrics = kpiSchemaMetrics();
+
+        assertThat(enumAt("alert-rules", "/$defs/metric/enum")).containsExactlyElementsOf(kpiMetrics);
+        assertThat(enumAt("alerts", "/properties/metric/enum")).containsExactlyElementsOf(kpiMetrics);
+    }
+
+    private static List<String> kpiSchemaMetrics() throws IOException {
         JsonNode kpiFields = SchemaSupport.parse(Files.readString(SchemaSupport.schemaFile("kpis"))).path("properties");
         List<String> kpiMetrics = new ArrayList<>();
         kpiFields.fieldNames().forEachRemaining(kpiMetrics::add);
         kpiMetrics.removeAll(List.of("dimension", "key", "windowStart", "windowEnd", "final"));
-        // The one definition of the metrics, which the KPI record and the alert rules are read against.
-        assertThat(kpiMetrics).containsExactlyElementsOf(
-                java.util.Arrays.stream(io.tally.event.Metric.values()).map(io.tally.event.Metric::wireName).toList());
-
-        assertThat(enumAt("alert-rules", "/$defs/metric/enum")).containsExactlyElementsOf(kpiMetrics);
-        assertThat(enumAt("alerts", "/properties/metric/enum")).containsExactlyElementsOf(kpiMetrics);
+        return kpiMetrics;
     }
 
     private static List<String> enumAt(String stream, String pointer) throws IOException {
@@ -257,6 +272,8 @@ class SchemasTest {
                 written("creators", "minimal", new Creator("c-2", 0, 0, null, null)),
                 written("spend", "flat fee", new Spend("s-1", T, "m-1", "c-1", 25_000, SpendKind.FLAT_FEE)),
                 written("spend", "free sample", new Spend("s-2", T, "m-1", "c-1", 0, SpendKind.SAMPLE)),
+                written("reviews", "of an order, 5 stars", new Review("rv-1", T, "u-1", "p-1", "m-1", 5, "o-1")),
+                written("reviews", "without an order, 1 star", new Review("rv-2", T, "u", "p", "m", 1, null)),
                 written("alert-rules", "number threshold, every option", alertRule(r -> {
                     r.thresholdValue = 0.02;
                     r.minSampleMetric = "views";
@@ -283,6 +300,18 @@ class SchemasTest {
                 written("kpis", "product, final, with stock", productKpi()),
                 written("kpis", "empty ALL window", emptyKpi(Dimension.ALL, Dimension.ALL_KEY)),
                 written("kpis", "tier window with only a reversal", reversalOnlyKpi()),
+                written("kpis", "product with reviews", reviewedKpi(emptyKpi(Dimension.PRODUCT, "p-1"))),
+                written("kpis", "category with reviews", reviewedKpi(emptyKpi(Dimension.CATEGORY, "beauty"))),
+                written("kpis", "category UNKNOWN, no reviews", emptyKpi(Dimension.CATEGORY, Dimension.UNKNOWN)),
+                written("kpis", "niche with reviews and gmvShare", withGmvShare(
+                        reviewedKpi(emptyKpi(Dimension.NICHE, "makeup")))),
+                written("kpis", "niche UNKNOWN, no reviews", emptyKpi(Dimension.NICHE, Dimension.UNKNOWN)),
+                written("kpis", "match with reviews and gmvShare", withGmvShare(
+                        reviewedKpi(emptyKpi(Dimension.MATCH, Dimension.match("makeup", "beauty"))))),
+                written("kpis", "match of unknowns, no reviews",
+                        emptyKpi(Dimension.MATCH, Dimension.match(Dimension.UNKNOWN, Dimension.UNKNOWN))),
+                written("kpis", "category key longer than 128 characters",
+                        emptyKpi(Dimension.CATEGORY, "c".repeat(300))),
                 written("alerts", "firing", firingAlert()),
                 written("alerts", "resolved by a slot without a record", resolvedAlert()),
                 written("dead-letters", "from Kafka", new DeadLetter("orders", DeadLetterReason.MISSING_FIELD,
@@ -465,6 +494,27 @@ class SchemasTest {
         return k;
     }
 
+    /** Three reviews, one of them negative: ratings 5, 4 and 2. */
+    private static Kpi reviewedKpi(Kpi k) {
+        k.reviews = 3;
+        k.ratingSum = 11;
+        k.negativeReviews = 1;
+        k.avgRating = 11 / 3.0;
+        k.negativeReviewRate = 1 / 3.0;
+        return k;
+    }
+
+    private static Kpi withGmvShare(Kpi k) {
+        k.attributedOrders = 1;
+        k.attributedGmvCents = 3498;
+        k.gmvCents = 3498;
+        k.orders = 1;
+        k.netGmvCents = 3498;
+        k.aovCents = 3498L;
+        k.gmvShare = 0.5;
+        return k;
+    }
+
     private static Kpi reversalOnlyKpi() {
         Kpi k = emptyKpi(Dimension.TIER, Tier.UNKNOWN.name());
         k.refunds = 1;
@@ -531,6 +581,9 @@ class SchemasTest {
     private static final String SPEND = """
             {"eventId": "s-1", "ts": 1767225600000, "merchantId": "m-1", "creatorId": "c-1", "amount": 250.00,
              "kind": "FLAT_FEE"}""";
+    private static final String REVIEW = """
+            {"eventId": "rv-1", "ts": 1767312000000, "userId": "u-1", "productId": "p-1", "merchantId": "m-1",
+             "rating": 4, "orderId": "o-1"}""";
     private static final String ALERT_RULE = """
             {"ruleId": "cpa-above-margin", "ts": 0, "dimension": "CREATOR", "window": "1h", "metric": "cpa", "op": ">",
              "threshold": {"metric": "marginPerOrder"}, "minSample": {"metric": "attributedOrders", "value": 5},
@@ -556,9 +609,9 @@ class SchemasTest {
              "final": true, "views": 1200, "likes": 80, "comments": 12, "shares": 8, "clicks": 60, "units": 7.5,
              "gmv": 349.80, "orders": 6, "newCustomerOrders": 4, "attributedOrders": 6, "attributedGmv": 349.80,
              "commission": 52.47, "margin": 120.00, "refunds": 1, "refundedAmount": 12.50, "spend": 250.00,
-             "engagementRate": 0.08333333333333333, "ctr": 0.05, "aov": 58.30, "conversionRate": 0.1, "cpa": 50.41,
+             "reviews": 3, "ratingSum": 11, "negativeReviews": 1, "engagementRate": 0.08333333333333333, "ctr": 0.05, "aov": 58.30, "conversionRate": 0.1, "cpa": 50.41,
              "newCustomerRate": 0.6666666666666666, "netGmv": 337.30, "marginPerOrder": 20.00, "gmvShare": 0.25,
-             "stock": null}""";
+             "stock": null, "avgRating": 3.6666666666666665, "negativeReviewRate": 0.3333333333333333}""";
     private static final String ALERT = """
             {"alertId": "cpa-above-margin|CREATOR|c-1|1767225600000", "ruleId": "cpa-above-margin",
              "dimension": "CREATOR", "key": "c-1", "metric": "cpa", "op": ">", "value": 50.41, "threshold": 20.0,
@@ -581,6 +634,7 @@ class SchemasTest {
         m.put("products", PRODUCT);
         m.put("creators", CREATOR);
         m.put("spend", SPEND);
+        m.put("reviews", REVIEW);
         m.put("alert-rules", ALERT_RULE);
         m.put("attributions", ATTRIBUTION);
         m.put("attributions-shadow", SHADOW);
@@ -599,7 +653,32 @@ class SchemasTest {
     static java.util.stream.Stream<Arguments> handWrittenExamplesAreValid() {
         return java.util.stream.Stream.concat(
                 EXAMPLES.entrySet().stream().map(e -> argumentSet(e.getKey(), e.getKey(), e.getValue())),
-                java.util.stream.Stream.of(argumentSet("attributions: reversal", "attributions", REVERSAL)));
+                java.util.stream.Stream.of(
+                        argumentSet("attributions: reversal", "attributions", REVERSAL),
+                        argumentSet("reviews: without an order", "reviews", edit(REVIEW, ", \"orderId\": \"o-1\"", "")),
+                        argumentSet("reviews: 1 star", "reviews", edit(REVIEW, "\"rating\": 4", "\"rating\": 1")),
+                        argumentSet("reviews: 5 stars", "reviews", edit(REVIEW, "\"rating\": 4", "\"rating\": 5")),
+                        argumentSet("kpis: no reviews, avgRating and negativeReviewRate null", "kpis", noReviews(KPI)),
+                        argumentSet("kpis: CATEGORY", "kpis", edit(edit(edit(KPI, "\"CREATOR\"", "\"CATEGORY\""),
+                                "\"c-1\"", "\"beauty\""), "\"gmvShare\": 0.25", "\"gmvShare\": null")),
+                        argumentSet("kpis: CATEGORY UNKNOWN", "kpis", edit(edit(edit(KPI, "\"CREATOR\"", "\"CATEGORY\""),
+                                "\"c-1\"", "\"UNKNOWN\""), "\"gmvShare\": 0.25", "\"gmvShare\": null")),
+                        argumentSet("kpis: NICHE with gmvShare", "kpis",
+                                edit(edit(KPI, "\"CREATOR\"", "\"NICHE\""), "\"c-1\"", "\"makeup\"")),
+                        argumentSet("kpis: NICHE without reviews", "kpis",
+                                noReviews(edit(edit(KPI, "\"CREATOR\"", "\"NICHE\""), "\"c-1\"", "\"UNKNOWN\""))),
+                        argumentSet("kpis: MATCH with gmvShare", "kpis",
+                                edit(edit(KPI, "\"CREATOR\"", "\"MATCH\""), "\"c-1\"", "\"makeup|beauty\"")),
+                        argumentSet("kpis: MATCH of unknowns", "kpis",
+                                edit(edit(KPI, "\"CREATOR\"", "\"MATCH\""), "\"c-1\"", "\"UNKNOWN|UNKNOWN\""))));
+    }
+
+    /** A KPI line with no reviews: the counts 0, the ratios null. */
+    private static String noReviews(String kpi) {
+        return edit(edit(kpi, "\"reviews\": 3, \"ratingSum\": 11, \"negativeReviews\": 1",
+                        "\"reviews\": 0, \"ratingSum\": 0, \"negativeReviews\": 0"),
+                "\"avgRating\": 3.6666666666666665, \"negativeReviewRate\": 0.3333333333333333",
+                "\"avgRating\": null, \"negativeReviewRate\": null");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -678,6 +757,17 @@ class SchemasTest {
                 defect("creators", "negative followers", "minimum", "followers", edit(CREATOR, "25000", "-1")),
                 defect("spend", "negative amount", "minimum", "amount", edit(SPEND, "250.00", "-250.00")),
                 defect("spend", "kind BRIBE", "enum", "kind", edit(SPEND, "\"FLAT_FEE\"", "\"BRIBE\"")),
+                // reviews
+                defect("reviews", "rating 0", "minimum", "rating", edit(REVIEW, "\"rating\": 4", "\"rating\": 0")),
+                defect("reviews", "rating 6", "maximum", "rating", edit(REVIEW, "\"rating\": 4", "\"rating\": 6")),
+                defect("reviews", "fractional rating", "type", "rating",
+                        edit(REVIEW, "\"rating\": 4", "\"rating\": 4.5")),
+                defect("reviews", "rating as a string", "type", "rating",
+                        edit(REVIEW, "\"rating\": 4", "\"rating\": \"4\"")),
+                defect("reviews", "merchantId missing", "required", "merchantId",
+                        edit(REVIEW, "\"merchantId\": \"m-1\",", "")),
+                defect("reviews", "rating missing", "required", "rating", edit(REVIEW, "\"rating\": 4, ", "")),
+                defect("reviews", "empty orderId", "minLength", "orderId", edit(REVIEW, "\"o-1\"", "\"\"")),
                 // alert rules
                 defect("alert-rules", "enabled rule without threshold", "required", "threshold",
                         edit(ALERT_RULE, "\"threshold\": {\"metric\": \"marginPerOrder\"}, ", "")),
@@ -743,6 +833,29 @@ class SchemasTest {
                         edit(KPI, "\"stock\": null", "\"stock\": 5")),
                 defect("kpis", "newCustomerRate above 1", "maximum", "newCustomerRate",
                         edit(KPI, "0.6666666666666666", "1.5")),
+                defect("kpis", "reviews missing", "required", "reviews", edit(KPI, "\"reviews\": 3, ", "")),
+                defect("kpis", "avgRating missing", "required", "avgRating",
+                        edit(KPI, ", \"avgRating\": 3.6666666666666665", "")),
+                defect("kpis", "negative ratingSum", "minimum", "ratingSum", edit(KPI, "\"ratingSum\": 11", "\"ratingSum\": -1")),
+                defect("kpis", "fractional negativeReviews", "type", "negativeReviews",
+                        edit(KPI, "\"negativeReviews\": 1", "\"negativeReviews\": 1.5")),
+                defect("kpis", "avgRating where reviews is 0", "type", "avgRating",
+                        edit(noReviews(KPI), "\"avgRating\": null", "\"avgRating\": 4.0")),
+                defect("kpis", "negativeReviewRate where reviews is 0", "type", "negativeReviewRate",
+                        edit(noReviews(KPI), "\"negativeReviewRate\": null", "\"negativeReviewRate\": 0.0")),
+                defect("kpis", "avgRating null where there are reviews", "type", "avgRating",
+                        edit(KPI, "3.6666666666666665", "null")),
+                defect("kpis", "avgRating above 5", "maximum", "avgRating", edit(KPI, "3.6666666666666665", "5.5")),
+                defect("kpis", "avgRating below 1", "minimum", "avgRating", edit(KPI, "3.6666666666666665", "0.5")),
+                defect("kpis", "negativeReviewRate above 1", "maximum", "negativeReviewRate",
+                        edit(KPI, "0.3333333333333333", "1.5")),
+                defect("kpis", "gmvShare on a CATEGORY record", "type", "gmvShare",
+                        edit(edit(KPI, "\"CREATOR\"", "\"CATEGORY\""), "\"c-1\"", "\"beauty\"")),
+                defect("kpis", "MATCH key without |", "pattern", "key",
+                        edit(edit(KPI, "\"CREATOR\"", "\"MATCH\""), "\"c-1\"", "\"makeup\"")),
+                defect("kpis", "creatorId key longer than 128 characters", "maxLength", "key",
+                        edit(KPI, "\"c-1\"", "\"" + "c".repeat(129) + "\"")),
+                defect("kpis", "empty key", "minLength", "key", edit(KPI, "\"c-1\"", "\"\"")),
                 // alerts
                 defect("alerts", "state PENDING", "enum", "state", edit(ALERT, "\"FIRING\"", "\"PENDING\"")),
                 defect("alerts", "firing without a value", "type", "value", edit(ALERT, "50.41", "null")),
@@ -755,6 +868,8 @@ class SchemasTest {
                         edit(DEAD_LETTER, "\"MALFORMED_JSON\"", "\"TOO_BIG\"")),
                 defect("dead-letters", "payload over 10,000 characters", "maxLength", "payload",
                         edit(DEAD_LETTER, "\"{orderId: o-2\"", "\"" + "x".repeat(10_001) + "\"")),
+                defect("dead-letters", "stream review (not the wire name)", "enum", "stream",
+                        edit(DEAD_LETTER, "\"orders\"", "\"review\"")),
                 defect("dead-letters", "an output stream", "enum", "stream",
                         edit(DEAD_LETTER, "\"orders\"", "\"attributions\"")),
                 defect("dead-letters", "partition without a topic", "type", "partition",
@@ -861,6 +976,7 @@ class SchemasTest {
             Arguments.of("orders", OrderLine.class), Arguments.of("order-updates", OrderUpdate.class),
             Arguments.of("commission-rules", CommissionRule.class), Arguments.of("products", Product.class),
             Arguments.of("creators", Creator.class), Arguments.of("spend", Spend.class),
+            Arguments.of("reviews", Review.class),
             Arguments.of("alert-rules", AlertRule.class), Arguments.of("attributions", Attribution.class),
             Arguments.of("attributions-shadow", Attribution.class), Arguments.of("kpis", Kpi.class),
             Arguments.of("alerts", Alert.class), Arguments.of("dead-letters", DeadLetter.class));

@@ -12,6 +12,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.Stream;
@@ -86,6 +87,36 @@ class RecordRoundTripTest {
     @Test
     void spend() throws Exception {
         assertRoundTrip(Stream.SPEND, new Spend("s1", 5, "m1", "c1", 15_000, SpendKind.FLAT_FEE));
+    }
+
+    @Test
+    void reviewsWithAndWithoutAnOrder() throws Exception {
+        assertRoundTrip(Stream.REVIEWS, new Review("rv1", 5, "u1", "p1", "m1", 4, "o1"));
+        assertRoundTrip(Stream.REVIEWS, new Review("rv2", 5, "u1", "p1", "m1", 1, null));
+        assertThat(Json.write(new Review("rv2", 5, "u1", "p1", "m1", 1, null))).doesNotContain("orderId");
+    }
+
+    @Test
+    void everyInputStreamHasARoundTrip() {
+        // The tests above, one per input stream: a stream added to the contract needs one here too.
+        java.util.Set<String> tested = java.util.Arrays.stream(RecordRoundTripTest.class.getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(Test.class)).map(java.lang.reflect.Method::getName)
+                .collect(java.util.stream.Collectors.toSet());
+        java.util.Map<Stream, String> byStream = new java.util.EnumMap<>(Stream.class);
+        byStream.put(Stream.VIEWS, "views");
+        byStream.put(Stream.ENGAGEMENTS, "engagements");
+        byStream.put(Stream.CLICKS, "clicks");
+        byStream.put(Stream.ORDERS, "orders");
+        byStream.put(Stream.ORDER_UPDATES, "orderUpdates");
+        byStream.put(Stream.COMMISSION_RULES, "commissionRules");
+        byStream.put(Stream.PRODUCTS, "products");
+        byStream.put(Stream.CREATORS, "creators");
+        byStream.put(Stream.SPEND, "spend");
+        byStream.put(Stream.REVIEWS, "reviewsWithAndWithoutAnOrder");
+        byStream.put(Stream.ALERT_RULES, "alertRulesOfEveryThresholdForm");
+        assertThat(byStream.keySet()).containsExactlyInAnyOrder(
+                java.util.Arrays.stream(Stream.values()).filter(Stream::isInput).toArray(Stream[]::new));
+        assertThat(tested).containsAll(byStream.values());
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
 import io.tally.event.Record;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.Stream;
@@ -81,6 +82,8 @@ class WireFormatTest {
                 s.put("amount", new BigDecimal("250.00"));
                 return s;
             }
+            case REVIEWS: return obj("eventId", "rv1", "ts", 1000, "userId", "u1", "productId", "p1", "merchantId", "m1",
+                    "rating", 4);
             case ALERT_RULES: return obj("ruleId", "a1", "ts", 1000, "dimension", "CREATOR", "window", "1h",
                     "metric", "cpa", "op", ">", "threshold", 10);
             default: throw new IllegalArgumentException(stream.name());
@@ -113,6 +116,7 @@ class WireFormatTest {
         REQUIRED.put(Stream.PRODUCTS, List.of("productId", "ts", "merchantId"));
         REQUIRED.put(Stream.CREATORS, List.of("creatorId", "ts", "followers"));
         REQUIRED.put(Stream.SPEND, List.of("eventId", "ts", "merchantId", "creatorId", "amount", "kind"));
+        REQUIRED.put(Stream.REVIEWS, List.of("eventId", "ts", "userId", "productId", "merchantId", "rating"));
         REQUIRED.put(Stream.ALERT_RULES, List.of("ruleId", "ts", "dimension", "window", "metric", "op", "threshold"));
 
         IDS.put(Stream.VIEWS, List.of("eventId", "userId", "creatorId", "contentId"));
@@ -124,6 +128,7 @@ class WireFormatTest {
         IDS.put(Stream.PRODUCTS, List.of("productId", "merchantId"));
         IDS.put(Stream.CREATORS, List.of("creatorId", "userId"));
         IDS.put(Stream.SPEND, List.of("eventId", "merchantId", "creatorId"));
+        IDS.put(Stream.REVIEWS, List.of("eventId", "userId", "productId", "merchantId", "orderId"));
         IDS.put(Stream.ALERT_RULES, List.of("ruleId"));
     }
 
@@ -684,6 +689,22 @@ class WireFormatTest {
     }
 
     @Test
+    void reviews() throws Exception {
+        for (int rating = 1; rating <= 5; rating++) {
+            int r = rating;
+            assertThat(Json.read(Review.class, bytes(with(Stream.REVIEWS, x -> x.put("rating", r)).toString())))
+                    .isEqualTo(new Review("rv1", 1000, "u1", "p1", "m1", r, null));
+        }
+        assertThat(Json.read(Review.class, bytes(with(Stream.REVIEWS, x -> x.put("orderId", "o1")).toString())))
+                .isEqualTo(new Review("rv1", 1000, "u1", "p1", "m1", 4, "o1"));
+        assertThat(Json.read(Review.class, bytes(with(Stream.REVIEWS, x -> x.putNull("orderId")).toString())).orderId)
+                .isNull();
+        for (Object bad : List.of(0, 6, -1, 4.5, "4", true)) {
+            assertInvalid(Stream.REVIEWS, with(Stream.REVIEWS, x -> x.set("rating", JSON.valueToTree(bad))), "rating: ");
+        }
+    }
+
+    @Test
     void moneyIsExactDecimal() throws Exception {
         // 0.1 + 0.2 style amounts and trailing zeros: exact cents, never binary floating point.
         for (Map.Entry<String, Long> e : Map.of("0.29", 29L, "1.10", 110L, "1.100", 110L, "1e2", 10000L, "12", 1200L,
@@ -768,7 +789,7 @@ class WireFormatTest {
     void alertRuleFieldErrors() {
         Stream s = Stream.ALERT_RULES;
         assertRejected(s, with(s, x -> x.put("dimension", "COUNTRY")), INVALID_VALUE,
-                "dimension: 'COUNTRY' is not one of ALL, MERCHANT, CREATOR, CONTENT, PRODUCT, TIER, FORMAT");
+                "dimension: 'COUNTRY' is not one of ALL, MERCHANT, CREATOR, CONTENT, PRODUCT, TIER, FORMAT, CATEGORY, NICHE, MATCH");
         assertInvalid(s, with(s, x -> x.put("window", "1 hour")), "window: must be a duration such as 1m, 1h or 1d");
         assertInvalid(s, with(s, x -> x.put("window", "0m")), "window: must be longer than 0");
         assertInvalid(s, with(s, x -> x.put("window", 0)), "window: must be an integer >= 1");
@@ -794,7 +815,9 @@ class WireFormatTest {
             assertThat(Json.read(AlertRule.class, bytes(with(Stream.ALERT_RULES, x -> x.put("metric", m.wireName())).toString())).metric)
                     .isEqualTo(m.wireName());
         }
-        assertThat(Metric.values()).hasSize(26).extracting(Metric::wireName).contains("netGmv", "gmvShare", "stock");
+        assertThat(Metric.values()).hasSize(31).extracting(Metric::wireName)
+                .contains("netGmv", "gmvShare", "stock", "reviews", "ratingSum", "negativeReviews", "avgRating",
+                        "negativeReviewRate");
     }
 
     // ---- a record with several faults (README, choices where the contract is silent) ----
