@@ -30,7 +30,10 @@ public final class ProgramView {
     static final long DAY = Duration.ofDays(1).toMillis();
     /** Metrics of the headline tiles, in the order shown. */
     static final List<Metric> TILES = List.of(Metric.GMV, Metric.ATTRIBUTED_GMV, Metric.COMMISSION, Metric.ORDERS,
-            Metric.CPA, Metric.MARGIN_PER_ORDER, Metric.CONVERSION_RATE, Metric.NEW_CUSTOMER_RATE);
+            Metric.CPA, Metric.MARGIN_PER_ORDER, Metric.CONVERSION_RATE, Metric.NEW_CUSTOMER_RATE, Metric.AVG_RATING);
+    /** How many niche x category pairs the page ranks, and the clicks a pair needs in the hour to be ranked. */
+    static final int MATCHES = 10;
+    static final long MATCH_MIN_CLICKS = 5;
     /** Metrics of the one-minute series. */
     static final List<Metric> SERIES = List.of(Metric.VIEWS, Metric.CLICKS, Metric.ORDERS, Metric.GMV, Metric.COMMISSION);
 
@@ -91,7 +94,7 @@ public final class ProgramView {
         Map<String, List<Double>> minutes = series(program, key);
         return new Snapshot(tiles(program, key, HOUR), tiles(program, key, DAY), minutes,
                 top(Dimension.CREATOR), top(Dimension.CONTENT), latest(Dimension.TIER, HOUR),
-                latest(Dimension.FORMAT, HOUR), latest(Dimension.PRODUCT, HOUR), alerts(merchant),
+                latest(Dimension.FORMAT, HOUR), latest(Dimension.PRODUCT, HOUR), bestMatches(), alerts(merchant),
                 new TreeMap<>(deadLetters), merchants(), eventsPerSecond(), newestEnd == Long.MIN_VALUE ? null : nowMs - newestEnd);
     }
 
@@ -156,6 +159,8 @@ public final class ProgramView {
         public final List<Kpi> tiers;
         public final List<Kpi> formats;
         public final List<Kpi> products;
+        /** The hour's best-converting niche x category pairs (MATCH records), best first. */
+        public final List<Kpi> matches;
         public final List<Alert> alerts;
         public final Map<String, Long> deadLetters;
         public final List<String> merchants;
@@ -165,7 +170,8 @@ public final class ProgramView {
         public final Long lagMs;
 
         Snapshot(List<Tile> hour, List<Tile> day, Map<String, List<Double>> minutes, List<Kpi> topCreators,
-                 List<Kpi> topContents, List<Kpi> tiers, List<Kpi> formats, List<Kpi> products, List<Alert> alerts,
+                 List<Kpi> topContents, List<Kpi> tiers, List<Kpi> formats, List<Kpi> products, List<Kpi> matches,
+                 List<Alert> alerts,
                  Map<String, Long> deadLetters, List<String> merchants, Double eventsPerSecond, Long lagMs) {
             this.hour = hour;
             this.day = day;
@@ -175,6 +181,7 @@ public final class ProgramView {
             this.tiers = tiers;
             this.formats = formats;
             this.products = products;
+            this.matches = matches;
             this.alerts = alerts;
             this.deadLetters = deadLetters;
             this.merchants = merchants;
@@ -232,6 +239,18 @@ public final class ProgramView {
         List<Kpi> top = latest(dimension, HOUR);
         top.sort(Comparator.comparingLong((Kpi k) -> -k.attributedGmvCents).thenComparing(k -> k.key));
         return top;
+    }
+
+    /**
+     * The hour's niche x category pairs with at least {@link #MATCH_MIN_CLICKS} clicks, by conversion rate (highest
+     * first), then attributed GMV: where a creator's audience fits a product family.
+     */
+    private List<Kpi> bestMatches() {
+        List<Kpi> matches = latest(Dimension.MATCH, HOUR);
+        matches.removeIf(k -> k.clicks < MATCH_MIN_CLICKS || k.conversionRate == null);
+        matches.sort(Comparator.comparingDouble((Kpi k) -> -k.conversionRate)
+                .thenComparingLong(k -> -k.attributedGmvCents).thenComparing(k -> k.key));
+        return matches.size() > MATCHES ? new ArrayList<>(matches.subList(0, MATCHES)) : matches;
     }
 
     /** Firing alerts first, newest slot first; for a merchant, only the alerts of its own key. */

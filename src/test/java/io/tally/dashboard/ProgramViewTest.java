@@ -39,6 +39,38 @@ class ProgramViewTest {
         return a;
     }
 
+    /** A MATCH record of the hour: clicks, attributed orders and the conversion rate they make. */
+    private static Kpi match(String key, long clicks, long attributedOrders) {
+        Kpi k = kpi("MATCH", key, 0, HOUR, 1_000 * attributedOrders, attributedOrders);
+        k.clicks = clicks;
+        k.attributedOrders = attributedOrders;
+        k.attributedGmvCents = 1_000 * attributedOrders;
+        k.conversionRate = clicks == 0 ? null : (double) attributedOrders / clicks;
+        return k;
+    }
+
+    @Test
+    void theBestConvertingNicheAndCategoryPairsOfTheHourComeFirstAndTooFewClicksAreNotRanked() {
+        view.accept(match("beauty|skincare", 10, 2));
+        view.accept(match("gaming|skincare", 20, 1));
+        view.accept(match("beauty|haircare", 8, 4));
+        view.accept(match("food|skincare", 4, 4)); // too few clicks to say
+
+        assertThat(view.snapshot(null, 0).matches).extracting(k -> k.key)
+                .containsExactly("beauty|haircare", "beauty|skincare", "gaming|skincare");
+    }
+
+    @Test
+    void theHourTilesShowTheProgramsReviewScore() {
+        Kpi k = kpi("ALL", "*", 0, HOUR, 10_000, 2);
+        k.reviews = 4;
+        k.ratingSum = 10;
+        k.avgRating = 2.5;
+        view.accept(k);
+
+        assertThat(view.snapshot(null, 0).hour).contains(new ProgramView.Tile("avgRating", 2.5, null));
+    }
+
     @Test
     void theHourTilesShowTheNewestHourOfTheProgramAgainstTheHourBefore() {
         view.accept(kpi("ALL", "*", 0, HOUR, 10_000, 2));
