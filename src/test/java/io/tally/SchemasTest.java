@@ -282,6 +282,16 @@ class SchemasTest {
                     r.early = true;
                 })),
                 written("alert-rules", "metric threshold", alertRule(r -> r.thresholdMetric = "marginPerOrder")),
+                written("alert-rules", "alsoRequire, on a dimension and metric of v1.2", alertRule(r -> {
+                    r.dimension = Dimension.PRODUCT.name();
+                    r.metric = "avgRating";
+                    r.thresholdValue = 3.0;
+                    r.minSampleMetric = "reviews";
+                    r.minSampleValue = 5.0;
+                    r.alsoRequireMetric = "clicks";
+                    r.alsoRequireOp = ">=";
+                    r.alsoRequireValue = 1.0;
+                })),
                 written("alert-rules", "baseline threshold", alertRule(r -> {
                     r.baselineWindows = 24;
                     r.baselineFactor = 0.5;
@@ -787,6 +797,14 @@ class SchemasTest {
                         edit(ALERT_RULE, "\"CREATOR\"", "\"COUNTRY\"")),
                 defect("alert-rules", "forWindows 0", "minimum", "forWindows",
                         edit(ALERT_RULE, "\"forWindows\": 2", "\"forWindows\": 0")),
+                defect("alert-rules", "alsoRequire without value", "required", "value",
+                        edit(ALERT_RULE, "\"forWindows\": 2", "\"alsoRequire\": {\"metric\": \"clicks\", \"op\": \">=\"}")),
+                defect("alert-rules", "alsoRequire op ==", "enum", "op",
+                        edit(ALERT_RULE, "\"forWindows\": 2",
+                                "\"alsoRequire\": {\"metric\": \"clicks\", \"op\": \"==\", \"value\": 1}")),
+                defect("alert-rules", "alsoRequire unknown metric", "enum", "metric",
+                        edit(ALERT_RULE, "\"forWindows\": 2",
+                                "\"alsoRequire\": {\"metric\": \"promoted\", \"op\": \">=\", \"value\": 1}")),
                 // attributions
                 defect("attributions", "reversal without updateEventId", "required", "updateEventId",
                         edit(REVERSAL, "\"updateEventId\": \"up-1\", ", "")),

@@ -186,7 +186,7 @@ final class AlertStreaks {
             if (record == null) return none(slotStart);
             Double value = record.value(rule.metric());
             Double threshold = Thresholds.threshold(rule, record, history);
-            boolean breach = Thresholds.sampleMet(rule, record) && Thresholds.holds(value, rule.operator(), threshold);
+            boolean breach = Thresholds.breaches(rule, record, value, threshold);
             return new Reading(slotStart, value, threshold, breach);
         }
     }

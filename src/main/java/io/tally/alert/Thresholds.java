@@ -7,7 +7,7 @@ import io.tally.kpi.Kpi;
 
 import java.util.Map;
 
-/** When a window slot breaches a rule (CONTRACT section 5). Pure functions. */
+/** When a window slot breaches a rule (CONTRACT sections 5 and 8). Pure functions. */
 public final class Thresholds {
     private Thresholds() {}
 
@@ -58,6 +58,23 @@ public final class Thresholds {
         if (rule.minSampleMetric == null) return true;
         Double v = record.value(Metric.of(rule.minSampleMetric));
         return v != null && v >= rule.minSampleValue;
+    }
+
+    /**
+     * Whether the rule's further condition {@code alsoRequire} holds on the same record (CONTRACT section 8):
+     * {@code record.value(metric) op value}, false where that value is null; always, without one.
+     */
+    public static boolean alsoRequired(AlertRule rule, Kpi record) {
+        if (rule.alsoRequireMetric == null) return true;
+        return holds(record.value(Metric.of(rule.alsoRequireMetric)), Op.of(rule.alsoRequireOp), rule.alsoRequireValue);
+    }
+
+    /**
+     * Whether the slot of {@code record} breaches: the minimum sample is met, the further condition holds, and
+     * {@code value op threshold} holds with non-null values.
+     */
+    public static boolean breaches(AlertRule rule, Kpi record, Double value, Double threshold) {
+        return sampleMet(rule, record) && alsoRequired(rule, record) && holds(value, rule.operator(), threshold);
     }
 
     /** value op threshold, false where either is null. */

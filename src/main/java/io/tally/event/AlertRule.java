@@ -39,13 +39,17 @@ import java.util.Objects;
  * operator are kept as the strings the contract spells (Flink state holds them so), validated against
  * {@link Dimension}, {@link Metric} and {@link Op}.
  *
+ * <p>The optional further condition {@code alsoRequire} {metric, op, value} (CONTRACT section 8) is flattened the same
+ * way ({@link #alsoRequireMetric}, {@link #alsoRequireOp}, {@link #alsoRequireValue}); rules of earlier versions
+ * restored from a savepoint have none (null), as Flink's POJO serializer adds the fields.
+ *
  * <p>Choices where the contract is silent: the window is a duration string (1h) or an integer of milliseconds; a
  * baseline averages at most 1000 windows (alert state keeps that many per key); a disabled version keeps only ruleId
  * and ts, whatever else it says.
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-@JsonPropertyOrder({"ruleId", "ts", "dimension", "window", "metric", "op", "threshold", "minSample", "forWindows",
-        "early", "enabled"})
+@JsonPropertyOrder({"ruleId", "ts", "dimension", "window", "metric", "op", "threshold", "minSample", "alsoRequire",
+        "forWindows", "early", "enabled"})
 @WhenOff(flag = "enabled", keep = {"ruleId", "ts"})
 public class AlertRule implements Serializable, Record {
     /**
@@ -73,6 +77,11 @@ public class AlertRule implements Serializable, Record {
     @JsonIgnore public Double baselineFactor;
     @JsonIgnore public String minSampleMetric;
     @JsonIgnore public Double minSampleValue;
+    /** The metric of the further condition {@code alsoRequire} (null: none). */
+    @JsonIgnore public String alsoRequireMetric;
+    /** Its operator, one of {@code >}, {@code >=}, {@code <}, {@code <=}. */
+    @JsonIgnore public String alsoRequireOp;
+    @JsonIgnore public Double alsoRequireValue;
     @AtLeast(1) public int forWindows = 1;
     public boolean early;
     public boolean enabled = true;
@@ -134,6 +143,18 @@ public class AlertRule implements Serializable, Record {
         minSampleValue = m.value;
     }
 
+    @JsonGetter("alsoRequire")
+    AlsoRequire alsoRequire() {
+        return alsoRequireMetric == null ? null : new AlsoRequire(alsoRequireMetric, alsoRequireOp, alsoRequireValue);
+    }
+
+    @JsonSetter("alsoRequire")
+    void alsoRequire(AlsoRequire a) {
+        alsoRequireMetric = a.metric;
+        alsoRequireOp = a.op;
+        alsoRequireValue = a.value;
+    }
+
     /** The wire form of a threshold: a number, or an object with exactly one of metric and baseline. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     static final class Threshold {
@@ -192,6 +213,28 @@ public class AlertRule implements Serializable, Record {
 
         MinSample(String metric, double value) {
             this.metric = metric;
+            this.value = value;
+        }
+    }
+
+    /**
+     * A further condition on the same KPI record, {@code metric op value}, that must hold for a slot to breach
+     * (CONTRACT section 8), e.g. clicks >= 1: the product is being promoted.
+     */
+    @JsonPropertyOrder({"metric", "op", "value"})
+    static final class AlsoRequire {
+        @Required @OneOf(value = Metric.class, what = "a KPI metric")
+        public String metric;
+        @Required @OneOf(Op.class)
+        public String op;
+        @Required
+        public double value;
+
+        AlsoRequire() {}
+
+        AlsoRequire(String metric, String op, double value) {
+            this.metric = metric;
+            this.op = op;
             this.value = value;
         }
     }

@@ -60,6 +60,15 @@ final class AlertFixtures {
         });
     }
 
+    /** {@code rule} with the further condition {@code alsoRequire} {metric, op, value} (CONTRACT section 8). */
+    static AlertRule alsoRequire(AlertRule rule, String metric, String op, double value) {
+        return with(rule, r -> {
+            r.alsoRequireMetric = metric;
+            r.alsoRequireOp = op;
+            r.alsoRequireValue = value;
+        });
+    }
+
     private static AlertRule base(String ruleId, long ts, String metric, String op) {
         AlertRule r = new AlertRule();
         r.ruleId = ruleId;

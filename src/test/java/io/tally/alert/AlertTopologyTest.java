@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.tally.alert.AlertFixtures.MINUTE;
+import static io.tally.alert.AlertFixtures.alsoRequire;
 import static io.tally.alert.AlertFixtures.baseline;
 import static io.tally.alert.AlertFixtures.minSample;
 import static io.tally.alert.AlertFixtures.rule;
@@ -39,7 +40,7 @@ class AlertTopologyTest {
     }
 
     @Test
-    void theFourDefaultRulesOfTheAlertsJobLoad() {
+    void theDefaultRulesOfTheAlertsJobLoad() {
         TallyConfig config = ConfigLoader.load(Path.of("jobs/alerts.yaml"), Map.of());
 
         List<AlertRule> rules = AlertTopology.configuredRules(config.alerts, sizes(config));
@@ -56,7 +57,11 @@ class AlertTopologyTest {
                 minSample(with(rule("stock-out-while-promoted", 0, "stock", "<=", 0), r -> {
                     r.dimension = "PRODUCT";
                     r.early = true;
-                }), "clicks", 1));
+                }), "clicks", 1),
+                alsoRequire(minSample(with(rule("review-score-drop", 0, "avgRating", "<", 3.0), r -> {
+                    r.dimension = "PRODUCT";
+                    r.windowMs = HOUR;
+                }), "reviews", 5), "clicks", ">=", 1));
     }
 
     @Test

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The four default rules of jobs/alerts.yaml on what {@code tally local} generates: 19 sparse simulated hours hold a
  * viral content, a product running out of stock while clicked, a creator whose cost per acquisition exceeds margin
  * and a creator whose conversion drops; a quiet spell and two hours of dense traffic follow. Each rule fires and
- * resolves, once per streak.
+ * resolves, once per streak. (The fifth default rule, review-score-drop, watches reviews, which the generator does
+ * not write.)
  */
 class AlertsGeneratedReplayTest {
     @TempDir

@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The four default rules of jobs/alerts.yaml, end to end through the replay command: a hand-built data set in which
- * each rule fires once and resolves once, on keys of its own so that the rules do not meet. Replay evaluates final
+ * The four default rules of jobs/alerts.yaml on the streams of CONTRACT sections 1 to 5, end to end through the
+ * replay command: a hand-built data set in which each rule fires once and resolves once, on keys of its own so that
+ * the rules do not meet. (The fifth, review-score-drop, watches reviews, which this data set has none of: its
+ * breaching is tested in ThresholdsTest and EvaluateAlertsTest.) Replay evaluates final
  * records only (no early firing), so every alert is decided when the watermark passes its slot.
  */
 class AlertsReplayTest {

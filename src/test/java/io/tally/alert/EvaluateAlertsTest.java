@@ -13,6 +13,7 @@ import java.util.List;
 
 import static io.tally.alert.AlertFixtures.MINUTE;
 import static io.tally.alert.AlertFixtures.alert;
+import static io.tally.alert.AlertFixtures.alsoRequire;
 import static io.tally.alert.AlertFixtures.baseline;
 import static io.tally.alert.AlertFixtures.clicks;
 import static io.tally.alert.AlertFixtures.disabled;
@@ -176,6 +177,24 @@ class EvaluateAlertsTest {
         assertThat(emitted()).containsExactly(
                 alert("conv", 1, "conversionRate", "<", 0.02, 0.1, FIRING, 1),
                 alert("conv", 1, "conversionRate", "<", 0.0, 0.1, RESOLVED, 2));
+    }
+
+    /**
+     * CONTRACT section 8, review-score-drop: avgRating < 3.0 with at least 5 reviews breaches only while the further
+     * condition clicks >= 1 holds on the same record; a slot without clicks resolves the alert.
+     */
+    @Test
+    void aSlotWhoseAlsoRequireConditionFailsDoesNotBreachAndResolves() throws Exception {
+        send(alsoRequire(minSample(rule("review-score-drop", 0, "avgRating", "<", 3.0), "reviews", 5), "clicks", ">=", 1),
+                slot(0, k -> { k.reviews = 5; k.avgRating = 2.0; }), // not promoted: no click
+                slot(1, k -> { k.reviews = 5; k.avgRating = 2.0; k.clicks = 3; }),
+                slot(2, k -> { k.reviews = 6; k.avgRating = 2.5; k.clicks = 4; }),
+                slot(3, k -> { k.reviews = 6; k.avgRating = 2.5; }));
+        watermark(endOf(3));
+
+        assertThat(emitted()).containsExactly(
+                alert("review-score-drop", 1, "avgRating", "<", 2.0, 3.0, FIRING, 1),
+                alert("review-score-drop", 1, "avgRating", "<", 2.5, 3.0, RESOLVED, 3));
     }
 
     // ---- streaks ----

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.HashMap;
 import java.util.Map;
 
+import static io.tally.alert.AlertFixtures.alsoRequire;
 import static io.tally.alert.AlertFixtures.baseline;
 import static io.tally.alert.AlertFixtures.minSample;
 import static io.tally.alert.AlertFixtures.rule;
@@ -18,7 +19,10 @@ import static io.tally.alert.AlertFixtures.versus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-/** {@link Thresholds} against CONTRACT section 5: the three threshold forms, the minimum sample and the operators. */
+/**
+ * {@link Thresholds} against CONTRACT section 5: the three threshold forms, the minimum sample and the operators; and
+ * section 8: the further condition {@code alsoRequire} on the same record.
+ */
 class ThresholdsTest {
     /** Final records of earlier slots, by windowStart, as EvaluateAlerts keeps them. */
     private final Map<Long, Kpi> history = new HashMap<>();
@@ -132,6 +136,70 @@ class ThresholdsTest {
         AlertRule rule = minSample(rule("r", 0, "cpa", ">", 1), "gmv", 100);
         assertThat(Thresholds.sampleMet(rule, slot(0, k -> k.gmvCents = 99_99))).isFalse();
         assertThat(Thresholds.sampleMet(rule, slot(0, k -> k.gmvCents = 100_00))).isTrue();
+    }
+
+    // ---- alsoRequire (CONTRACT section 8) ----
+
+    /** review-score-drop: avgRating < 3.0 with at least 5 reviews, while the product is clicked (clicks >= 1). */
+    private static AlertRule reviewScoreDrop() {
+        return alsoRequire(minSample(rule("review-score-drop", 0, "avgRating", "<", 3.0), "reviews", 5), "clicks", ">=", 1);
+    }
+
+    @Test
+    void withoutAnAlsoRequireConditionEverySlotQualifies() {
+        assertThat(Thresholds.alsoRequired(rule("r", 0, "clicks", ">", 1), slot(0))).isTrue();
+    }
+
+    @Test
+    void aSlotBreachesOnlyWhenItsAlsoRequireConditionHolds() {
+        AlertRule rule = reviewScoreDrop();
+        Kpi unpromoted = slot(0, k -> { k.reviews = 6; k.avgRating = 2.5; });
+        Kpi promoted = slot(0, k -> { k.reviews = 6; k.avgRating = 2.5; k.clicks = 1; });
+
+        assertThat(Thresholds.alsoRequired(rule, unpromoted)).as("0 clicks").isFalse();
+        assertThat(Thresholds.breaches(rule, unpromoted, 2.5, 3.0)).as("0 clicks").isFalse();
+        assertThat(Thresholds.alsoRequired(rule, promoted)).as("1 click").isTrue();
+        assertThat(Thresholds.breaches(rule, promoted, 2.5, 3.0)).as("1 click").isTrue();
+    }
+
+    @Test
+    void theAlsoRequireConditionDoesNotReplaceTheOthers() {
+        AlertRule rule = reviewScoreDrop();
+        assertThat(Thresholds.breaches(rule, slot(0, k -> { k.reviews = 4; k.avgRating = 2.5; k.clicks = 9; }), 2.5, 3.0))
+                .as("below the minimum sample").isFalse();
+        assertThat(Thresholds.breaches(rule, slot(0, k -> { k.reviews = 6; k.avgRating = 3.0; k.clicks = 9; }), 3.0, 3.0))
+                .as("3.0 is not below 3.0").isFalse();
+        assertThat(Thresholds.breaches(rule, slot(0, k -> { k.reviews = 6; k.avgRating = 2.5; k.clicks = 9; }), null, 3.0))
+                .as("no value").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} {1} 1.0 is {2}")
+    @CsvSource({
+            "0.0, >=, false", "1.0, >=, true", "1.0, >, false", "2.0, >, true",
+            "1.0, <, false", "0.0, <, true", "1.0, <=, true", "2.0, <=, false"})
+    void theAlsoRequireConditionUsesItsOwnOperator(double rate, String op, boolean holds) {
+        AlertRule rule = alsoRequire(rule("r", 0, "clicks", ">", 1), "ctr", op, 1.0);
+        assertThat(Thresholds.alsoRequired(rule, slot(0, k -> k.ctr = rate))).isEqualTo(holds);
+    }
+
+    @Test
+    void anAlsoRequireMetricThatIsNullDoesNotBreach() {
+        // negativeReviewRate is null where there is no review: null <= 0.5 does not hold, nor does null > 0.5.
+        AlertRule atMost = alsoRequire(rule("r", 0, "clicks", ">", 1), "negativeReviewRate", "<=", 0.5);
+        AlertRule above = alsoRequire(rule("r", 0, "clicks", ">", 1), "negativeReviewRate", ">", 0.5);
+        Kpi noReview = slot(0, k -> k.clicks = 10);
+
+        assertThat(Thresholds.alsoRequired(atMost, noReview)).isFalse();
+        assertThat(Thresholds.alsoRequired(above, noReview)).isFalse();
+        assertThat(Thresholds.breaches(atMost, noReview, 10.0, 1.0)).isFalse();
+        assertThat(Thresholds.alsoRequired(atMost, slot(0, k -> k.negativeReviewRate = 0.5))).isTrue();
+    }
+
+    @Test
+    void anAlsoRequireConditionOnMoneyIsInCurrencyUnits() {
+        AlertRule rule = alsoRequire(rule("r", 0, "clicks", ">", 1), "gmv", ">=", 100);
+        assertThat(Thresholds.alsoRequired(rule, slot(0, k -> k.gmvCents = 99_99))).isFalse();
+        assertThat(Thresholds.alsoRequired(rule, slot(0, k -> k.gmvCents = 100_00))).isTrue();
     }
 
     // ---- operators ----

@@ -66,7 +66,8 @@ class JobConfigsTest {
     void theAlertsJobShipsTheDefaultRules() {
         List<Map<String, Object>> rules = ConfigLoader.load(JOBS.resolve("alerts.yaml"), NO_ENV).alerts.rules;
         assertThat(rules).extracting(r -> r.get("ruleId"))
-                .containsExactly("cpa-above-margin", "conversion-drop", "viral-spike", "stock-out-while-promoted");
+                .containsExactly("cpa-above-margin", "conversion-drop", "viral-spike", "stock-out-while-promoted",
+                        "review-score-drop");
 
         assertRule(rules.get(0), "CREATOR", "1h", "cpa", ">", Map.of("metric", "marginPerOrder"), "attributedOrders", 5, false);
         assertRule(rules.get(1), "CREATOR", "1h", "conversionRate", "<",
@@ -74,6 +75,10 @@ class JobConfigsTest {
         assertRule(rules.get(2), "CONTENT", "1m", "views", ">",
                 Map.of("baseline", Map.of("windows", 30, "factor", 10)), "views", 100, true);
         assertRule(rules.get(3), "PRODUCT", "1m", "stock", "<=", 0, "clicks", 1, true);
+        // CONTRACT section 8: a low average rating of a product while it is being promoted (clicked in the same window).
+        assertRule(rules.get(4), "PRODUCT", "1h", "avgRating", "<", 3.0, "reviews", 5, false);
+        assertThat(rules.get(4)).containsEntry("alsoRequire", Map.of("metric", "clicks", "op", ">=", "value", 1));
+        assertThat(rules.subList(0, 4)).allSatisfy(rule -> assertThat(rule).doesNotContainKey("alsoRequire"));
         for (Map<String, Object> rule : rules) {
             assertThat(rule).containsEntry("ts", 0).containsEntry("forWindows", 1).containsEntry("enabled", true);
         }

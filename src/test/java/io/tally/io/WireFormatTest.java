@@ -48,6 +48,7 @@ import static io.tally.io.DeadLetterReason.INVALID_VALUE;
 import static io.tally.io.DeadLetterReason.MALFORMED_JSON;
 import static io.tally.io.DeadLetterReason.MISSING_FIELD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -807,6 +808,60 @@ class WireFormatTest {
         assertInvalid(s, with(s, x -> x.put("forWindows", 3_000_000_000L)), "forWindows: must be at most 2147483647");
         assertRejected(s, with(s, x -> x.put("early", "yes")), INVALID_VALUE, "early: must be true or false (got 'yes')");
         assertRejected(s, with(s, x -> x.put("enabled", 0)), INVALID_VALUE, "enabled: must be true or false (got 0)");
+    }
+
+    /** CONTRACT section 8: alsoRequire {metric, op, value}, a further condition on the same record. */
+    @Test
+    void alertRuleWithAlsoRequire() throws Exception {
+        ObjectNode j = with(Stream.ALERT_RULES, x -> {
+            x.put("dimension", "PRODUCT").put("metric", "avgRating").put("op", "<").put("threshold", 3.0);
+            x.putObject("minSample").put("metric", "reviews").put("value", 5);
+            x.putObject("alsoRequire").put("metric", "clicks").put("op", ">=").put("value", 1);
+        });
+        AlertRule r = Json.read(AlertRule.class, bytes(j.toString()));
+        assertThat(r.alsoRequireMetric).isEqualTo("clicks");
+        assertThat(r.alsoRequireOp).isEqualTo(">=");
+        assertThat(r.alsoRequireValue).isEqualTo(1.0);
+        assertThat(r.minSampleMetric).isEqualTo("reviews");
+        // Written back as the contract spells it, after minSample.
+        assertThat(Json.write(r)).contains(
+                "\"minSample\":{\"metric\":\"reviews\",\"value\":5.0},\"alsoRequire\":{\"metric\":\"clicks\",\"op\":\">=\",\"value\":1.0}");
+        assertThat(Json.read(AlertRule.class, Json.write(r).getBytes(StandardCharsets.UTF_8))).isEqualTo(r);
+
+        AlertRule without = Json.read(AlertRule.class, bytes(minimal(Stream.ALERT_RULES).toString()));
+        assertThat(without.alsoRequireMetric).isNull();
+        assertThat(without.alsoRequireOp).isNull();
+        assertThat(without.alsoRequireValue).isNull();
+        assertThat(Json.write(without)).doesNotContain("alsoRequire");
+    }
+
+    @Test
+    void alertRuleAlsoRequireErrors() {
+        Stream s = Stream.ALERT_RULES;
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").put("op", ">=").put("value", 1)), MISSING_FIELD,
+                "alsoRequire.metric: missing");
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").put("metric", "clicks").put("value", 1)), MISSING_FIELD,
+                "alsoRequire.op: missing");
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").put("metric", "clicks").put("op", ">=")), MISSING_FIELD,
+                "alsoRequire.value: missing");
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").putNull("metric").put("op", ">=").put("value", 1)),
+                MISSING_FIELD, "alsoRequire.metric: null");
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").put("metric", "clicks").put("op", ">=").putNull("value")),
+                MISSING_FIELD, "alsoRequire.value: null");
+        assertInvalid(s, with(s, x -> x.putObject("alsoRequire").put("metric", "promoted").put("op", ">=").put("value", 1)),
+                "alsoRequire.metric: 'promoted' is not a KPI metric (views, likes,");
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").put("metric", "clicks").put("op", "==").put("value", 1)),
+                INVALID_VALUE, "alsoRequire.op: '==' is not one of >, >=, <, <=");
+        assertRejected(s, with(s, x -> x.putObject("alsoRequire").put("metric", "clicks").put("op", "=>").put("value", 1)),
+                INVALID_VALUE, "alsoRequire.op: '=>' is not one of >, >=, <, <=");
+        assertInvalid(s, with(s, x -> x.putObject("alsoRequire").put("metric", "clicks").put("op", ">=").put("value", "1")),
+                "alsoRequire.value: must be a number");
+        assertInvalid(s, with(s, x -> x.put("alsoRequire", 1)), "alsoRequire: must be an object");
+        assertInvalid(s, with(s, x -> x.put("alsoRequire", "clicks >= 1")), "alsoRequire: must be an object");
+        // A disabling version ignores it, as everything else but ruleId and ts.
+        assertThatCode(() -> Json.read(AlertRule.class,
+                bytes("{\"ruleId\":\"a1\",\"ts\":5,\"enabled\":false,\"alsoRequire\":{\"op\":\"==\"}}")))
+                .doesNotThrowAnyException();
     }
 
     @Test
