@@ -35,7 +35,8 @@ import java.util.Set;
  *       min 5 reviews, while clicks &gt;= 1): a creator's first content promotes the third product of the first
  *       merchant, and its shoppers click it at least every {@link #REVIEWED_CLICK_EVERY_MS} ms on average from the
  *       start to {@link #REVIEWS_RECOVERED_UNTIL}, at any density. From {@link #BAD_REVIEWS_START} to
- *       {@link #BAD_REVIEWS_END} (two whole hourly windows) a defective batch reaches buyers: every review of the
+ *       {@link #BAD_REVIEWS_END} (most of the first hourly window and the whole second one, so that even the 50
+ *       simulated minutes of a small replay hold a breaching window) a defective batch reaches buyers: every review of the
  *       product rates it 1 or 2, and buyers post one in every {@link #STORY_REVIEW_EVERY_MS} ms (12 an hour,
  *       besides the product's own reviews; naming an earlier order of theirs for the product when there is one). From then to
  *       {@link #REVIEWS_RECOVERED_UNTIL} the replacement batch is reviewed as often, as the good product it is
@@ -65,9 +66,9 @@ final class Scenarios {
     static final long BROKEN_LINK_START = 14 * HOUR;
     static final long BROKEN_LINK_END = 17 * HOUR;
     static final long CPA_SPEND_EVERY_MS = 5 * MINUTE;
-    static final long BAD_REVIEWS_START = HOUR;
-    static final long BAD_REVIEWS_END = 3 * HOUR;
-    static final long REVIEWS_RECOVERED_UNTIL = 4 * HOUR;
+    static final long BAD_REVIEWS_START = 10 * MINUTE;
+    static final long BAD_REVIEWS_END = 2 * HOUR;
+    static final long REVIEWS_RECOVERED_UNTIL = 3 * HOUR;
     static final long STORY_REVIEW_EVERY_MS = 5 * MINUTE;
     static final long REVIEWED_CLICK_EVERY_MS = 3 * MINUTE;
     static final String CPA_CREATOR_RATE = "0.30";
