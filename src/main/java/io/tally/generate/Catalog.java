@@ -24,6 +24,8 @@ final class Catalog {
     /** Share of creators whose own shopper account is known (their orders are self-purchases). */
     private static final double CREATOR_SHOPPER_SHARE = 0.25;
     private static final double LIVE_SHARE = 0.15;
+    /** Share of products buyers like less (lower ratings in their reviews). */
+    private static final double POOR_SHARE = 0.15;
 
     static final class Merchant {
         final String id;
@@ -54,6 +56,8 @@ final class Catalog {
         long restockAt;
         /** Contents featuring the product, for a shopper who compares creators before buying. */
         int[] featuredIn = new int[0];
+        /** A product buyers like less: its reviews are lower (see {@link Generator}'s ratings). */
+        boolean poor;
 
         Item(String id, int merchant, String merchantId, String category, long priceCents, long unitCostCents,
              long stock) {
@@ -146,6 +150,16 @@ final class Catalog {
         indexFeaturedProducts();
         contentWeights = buildContentWeights(draw);
         partnerships = buildPartnerships();
+        assignQuality(draw);
+    }
+
+    /**
+     * Drawn last, so that the rest of the world is built as before. The product of the bad-reviews story is a good
+     * one: its bad reviews are the story's, and it recovers.
+     */
+    private void assignQuality(Draw draw) {
+        for (Item item : items) item.poor = draw.chance(POOR_SHARE);
+        if (cast != null) items[cast.reviewedProduct].poor = false;
     }
 
     private Merchant[] buildMerchants(GeneratorSettings s) {

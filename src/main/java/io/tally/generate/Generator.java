@@ -9,6 +9,7 @@ import io.tally.event.EngagementKind;
 import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.Stream;
@@ -16,6 +17,7 @@ import io.tally.event.Tier;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
 
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -32,7 +34,7 @@ import java.util.PriorityQueue;
  * ...). Queue keys never decrease, and every record's key lies within [ts, ts + disorder], so no record is emitted
  * more than {@code disorderMs} behind the greatest ts emitted before it. Memory holds the catalog, the last few
  * thousand purchases and the queue of scheduled follow-ups (bounded by their rate times their horizon of at most
- * 20 simulated days), never the history.
+ * 45 simulated days, for the latest reviews), never the history.
  *
  * <p>The funnel of one view: likes, comments and shares at rates of the content's format; a click on a featured
  * product (CTR a few %); a click converts (tier-dependent, 4-8%) into an order 30 s to 10 days later (mostly within
@@ -40,7 +42,10 @@ import java.util.PriorityQueue;
  * an order without a click within a day (view-through). Orders have 1-4 lines of the merchant's products in stock,
  * quantities 1-3, occasional discounts; some are cancelled (seconds to hours later), refunded in part (minutes to
  * days later) or returned (refunded in full, 1 to 20 days later). Organic orders (no touch), often by returning
- * customers, come on their own.
+ * customers, come on their own. Buyers review 15% of the lines they keep (not cancelled), an hour to
+ * 30 days later (mostly days), a few after the settlement window of 30 days; most reviews name the order, a few
+ * (5%) only the product. Ratings follow the product's quality: mostly 4 and 5, lower
+ * for the 15% of products buyers like less.
  *
  * <p>Not thread-safe: one consumer pulls records.
  */
@@ -76,6 +81,16 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private static final double CANCEL = 0.04;
     private static final double REFUND = 0.08;
     private static final double DISCOUNT = 0.1;
+    /** Share of the lines kept (not cancelled) that their buyer reviews. */
+    static final double REVIEW = 0.15;
+    /** Share of reviews that name only the product, not the order. */
+    static final double REVIEW_WITHOUT_ORDER = 0.05;
+    /** Ratings 1 to 5 (weights) of a good product, of one buyers like less, and of the story's defective batch. */
+    private static final double[] GOOD_RATINGS = {2, 3, 7, 28, 60};
+    private static final double[] POOR_RATINGS = {10, 12, 22, 32, 24};
+    private static final double[] DEFECTIVE_RATINGS = {65, 35, 0, 0, 0};
+    /** Purchases of the bad-reviews story's product remembered for its reviewers (not otherwise reviewed). */
+    private static final int STORY_BUYERS = 200;
     private static final double[] LINE_COUNTS = {60, 25, 10, 5};
     private static final double[] QUANTITIES = {70, 22, 8};
     private static final double[] SPEND_KINDS = {30, 30, 40};
@@ -120,6 +135,9 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private long updateCount;
     private long spendCount;
     private long invalidCount;
+    private long reviewCount;
+    /** Recent purchases of the story's product, oldest first: {orderId, userId, ts}. */
+    private final ArrayDeque<Object[]> storyBuyers = new ArrayDeque<>();
 
     public Generator(GeneratorSettings settings) {
         settings.validate();
@@ -348,9 +366,49 @@ public final class Generator implements Iterator<GeneratedRecord> {
             emit(Stream.PRODUCTS, pushed.version(t), t);
             scheduleRestock(pushed, startTs + Scenarios.RESTOCK);
         });
+        Catalog.Content promoting = catalog.contents[catalog.creators[cast.reviewedCreator].contents[0]];
+        every(startTs, startTs + Scenarios.REVIEWS_RECOVERED_UNTIL, Scenarios.REVIEWED_CLICK_EVERY_MS,
+                t -> promotedClick(t, promoting, cast.reviewedProduct));
+        // One story review in every slot of STORY_REVIEW_EVERY_MS, at a random time in it: 12 in every hour.
+        for (long slot = Scenarios.BAD_REVIEWS_START; slot < Scenarios.REVIEWS_RECOVERED_UNTIL;
+                slot += Scenarios.STORY_REVIEW_EVERY_MS) {
+            at(startTs + slot + draw.between(0, Scenarios.STORY_REVIEW_EVERY_MS - 1), this::storyReview);
+        }
         at(startTs + Scenarios.RATE_CHANGE, t -> emit(Stream.COMMISSION_RULES, program.changeMerchantRate(0, t), t));
         at(startTs + Scenarios.RULE_DELETED, t -> emitRule(program.deleteProductRule(t), t));
         cpaSpend(startTs + MINUTE);
+    }
+
+    /**
+     * The bad-reviews story: a buyer of the product reviews it, naming their order when one is remembered (one that
+     * no other review names), else only the product.
+     */
+    private void storyReview(long t) {
+        Catalog.Item item = catalog.items[cast.reviewedProduct];
+        Object[] purchase = storyBuyers.peekFirst();
+        String orderId = null;
+        String user;
+        if (purchase != null && (long) purchase[2] < t) {
+            storyBuyers.pollFirst();
+            orderId = (String) purchase[0];
+            user = (String) purchase[1];
+        } else {
+            user = randomUser();
+        }
+        emit(Stream.REVIEWS, new Review("r-" + (++reviewCount), t, user, item.id, item.merchantId,
+                rating(cast.reviewedProduct, t), orderId), t);
+    }
+
+    /** The defective batch of the bad-reviews story: every review written meanwhile rates the product 1 or 2. */
+    private boolean defective(int product, long ts) {
+        return cast != null && product == cast.reviewedProduct && ts >= startTs + Scenarios.BAD_REVIEWS_START
+                && ts < startTs + Scenarios.BAD_REVIEWS_END;
+    }
+
+    private int rating(int product, long ts) {
+        double[] weights = defective(product, ts) ? DEFECTIVE_RATINGS
+                : catalog.items[product].poor ? POOR_RATINGS : GOOD_RATINGS;
+        return 1 + draw.weighted(weights);
     }
 
     /** The broken-link story: the link leads nowhere, so the click cannot convert. */
@@ -539,7 +597,33 @@ public final class Generator implements Iterator<GeneratedRecord> {
             if (item.stock == 0) soldOut(item, t);
         }
         buyers.add(user, merchant);
-        afterSale(t, "o-" + orderNo, lines);
+        boolean[] cancelled = afterSale(t, "o-" + orderNo, lines);
+        for (int i = 0; i < n; i++) {
+            if (!cancelled[i]) review(t, "o-" + orderNo, user, products[i]);
+        }
+    }
+
+    /**
+     * Maybe a review of a line the buyer kept: an hour to 30 days later (mostly days), a few (5%) after the
+     * settlement window of 30 days; mostly naming the order.
+     */
+    private void review(long orderTs, String orderId, String user, int product) {
+        if (!draw.chance(REVIEW)) {
+            if (cast != null && product == cast.reviewedProduct) {
+                if (storyBuyers.size() == STORY_BUYERS) storyBuyers.pollFirst();
+                storyBuyers.addLast(new Object[] {orderId, user, orderTs});
+            }
+            return;
+        }
+        double r = draw.unit();
+        long delay = r < 0.2 ? draw.logUniform(HOUR, DAY)
+                : r < 0.95 ? draw.logUniform(DAY, 30 * DAY)
+                : draw.logUniform(30 * DAY + MINUTE, 45 * DAY);
+        long ts = orderTs + delay;
+        Catalog.Item item = catalog.items[product];
+        String named = draw.chance(REVIEW_WITHOUT_ORDER) ? null : orderId;
+        emit(Stream.REVIEWS, new Review("r-" + (++reviewCount), ts, user, item.id, item.merchantId,
+                rating(product, ts), named), ts);
     }
 
     private void soldOut(Catalog.Item item, long t) {
@@ -558,15 +642,23 @@ public final class Generator implements Iterator<GeneratedRecord> {
         });
     }
 
-    /** Cancels (seconds to hours later), partial refunds (minutes to days later) and returns (days later). */
-    private void afterSale(long t, String orderId, OrderLine[] lines) {
+    /**
+     * Cancels (seconds to hours later), partial refunds (minutes to days later) and returns (days later).
+     *
+     * @return which lines are cancelled
+     */
+    private boolean[] afterSale(long t, String orderId, OrderLine[] lines) {
+        boolean[] cancelled = new boolean[lines.length];
         double r = draw.unit();
         if (r < CANCEL) {
             long ts = t + draw.logUniform(20 * SECOND, 3 * HOUR);
             boolean whole = draw.chance(0.5);
             int only = draw.index(lines.length);
             for (int i = 0; i < lines.length; i++) {
-                if (whole || i == only) update(ts, orderId, lines[i].lineId, UpdateKind.CANCEL, null);
+                if (whole || i == only) {
+                    update(ts, orderId, lines[i].lineId, UpdateKind.CANCEL, null);
+                    cancelled[i] = true;
+                }
             }
         } else if (r < CANCEL + REFUND) {
             OrderLine line = lines[draw.index(lines.length)];
@@ -584,6 +676,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
                 }
             }
         }
+        return cancelled;
     }
 
     private void update(long ts, String orderId, String lineId, UpdateKind kind, Long amountCents) {
@@ -643,7 +736,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
     // ---- invalid input ----
 
     private static final Stream[] DAMAGEABLE = {Stream.VIEWS, Stream.ENGAGEMENTS, Stream.CLICKS, Stream.ORDERS,
-            Stream.ORDER_UPDATES, Stream.SPEND};
+            Stream.ORDER_UPDATES, Stream.SPEND, Stream.REVIEWS};
 
     /** A record built like the real ones (ids x-<n>), then damaged. */
     private void invalidLine(long t) {
@@ -664,8 +757,10 @@ public final class Generator implements Iterator<GeneratedRecord> {
             case ORDER_UPDATES -> new OrderUpdate(id, t, "o-" + Math.max(1, orderCount),
                     "l-" + Math.max(1, orderCount) + "-1", UpdateKind.CANCEL, null);
             case SPEND -> new Spend(id, t, item.merchantId, content.creatorId, 10_000, SpendKind.ADS);
-            // DAMAGEABLE holds only the six streams above
-            case REVIEWS, COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
+            case REVIEWS -> new Review(id, t, user, item.id, item.merchantId, 1 + draw.index(5),
+                    "o-" + Math.max(1, orderCount));
+            // DAMAGEABLE holds only the seven streams above
+            case COMMISSION_RULES, PRODUCTS, CREATORS, ALERT_RULES, ATTRIBUTIONS, ATTRIBUTIONS_SHADOW, KPIS, ALERTS,
                     DEAD_LETTERS -> throw new IllegalStateException("not a damageable stream: " + stream);
         };
         InvalidLines.Damage damage = InvalidLines.Damage.values()[draw.index(InvalidLines.Damage.values().length)];

@@ -47,7 +47,10 @@ public class GeneratorSettings {
     /** Largest time by which an event is emitted after a later-stamped one (per stream and across streams). */
     public long disorderMs = 2_000;
 
-    /** The deliberate alert scenarios (viral content, clicked out-of-stock product, CPA above margin, tier moves). */
+    /**
+     * The deliberate alert scenarios (viral content, clicked out-of-stock product, CPA above margin, broken link, tier
+     * moves, bad reviews of a promoted product).
+     */
     public boolean scenarios = true;
     /** Emit demo alert rules for those scenarios on the alert-rules stream (ids start with {@code sim-}). */
     public boolean alertRules = true;

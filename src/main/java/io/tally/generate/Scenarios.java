@@ -2,7 +2,9 @@ package io.tally.generate;
 
 import io.tally.event.AlertRule;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The deliberate stories the simulation tells, each timed so that the default alert rules of
@@ -29,6 +31,16 @@ import java.util.List;
  *       below half its baseline in the second hour, once orders of earlier clicks have run out.</li>
  *   <li><b>Tier moves</b>: a MICRO creator (98,800 followers) crosses to MID at {@link #MICRO_TO_MID}, a MACRO
  *       creator (992,000) crosses to MEGA at {@link #MACRO_TO_MEGA}: TIER KPIs of later events use the new tier.</li>
+ *   <li><b>Bad reviews of a promoted product</b> (rule {@code review-score-drop}: PRODUCT 1h avgRating &lt; 3.0,
+ *       min 5 reviews, while clicks &gt;= 1): a creator's first content promotes the third product of the first
+ *       merchant, and its shoppers click it at least every {@link #REVIEWED_CLICK_EVERY_MS} ms on average from the
+ *       start to {@link #REVIEWS_RECOVERED_UNTIL}, at any density. From {@link #BAD_REVIEWS_START} to
+ *       {@link #BAD_REVIEWS_END} (most of the first hourly window and the whole second one, so that even the 50
+ *       simulated minutes of a small replay hold a breaching window) a defective batch reaches buyers: every review of the
+ *       product rates it 1 or 2, and buyers post one in every {@link #STORY_REVIEW_EVERY_MS} ms (12 an hour,
+ *       besides the product's own reviews; naming an earlier order of theirs for the product when there is one). From then to
+ *       {@link #REVIEWS_RECOVERED_UNTIL} the replacement batch is reviewed as often, as the good product it is
+ *       (mostly 4 and 5): the next hourly window no longer breaches.</li>
  *   <li><b>Commission program changes</b>: a product launch bonus expires at {@link #BONUS_ENDS}, the first
  *       merchant's default rate changes at {@link #RATE_CHANGE}, a product rule is deleted at
  *       {@link #RULE_DELETED}.</li>
@@ -54,6 +66,11 @@ final class Scenarios {
     static final long BROKEN_LINK_START = 14 * HOUR;
     static final long BROKEN_LINK_END = 17 * HOUR;
     static final long CPA_SPEND_EVERY_MS = 5 * MINUTE;
+    static final long BAD_REVIEWS_START = 10 * MINUTE;
+    static final long BAD_REVIEWS_END = 2 * HOUR;
+    static final long REVIEWS_RECOVERED_UNTIL = 3 * HOUR;
+    static final long STORY_REVIEW_EVERY_MS = 5 * MINUTE;
+    static final long REVIEWED_CLICK_EVERY_MS = 3 * MINUTE;
     static final String CPA_CREATOR_RATE = "0.30";
     /** The CPA creator's contents get this many times their audience's share of views: a hot celebrity deal. */
     static final double CPA_CREATOR_BOOST = 2;
@@ -76,6 +93,9 @@ final class Scenarios {
         int viralCreator;
         int viralContent;
         int pushedProduct;
+        /** The product of the bad-reviews story, and the creator whose first content promotes it. */
+        int reviewedProduct;
+        int reviewedCreator;
     }
 
     /** Picks the actors once the creators exist, and sets the followers of the tier-crossing creators. */
@@ -94,6 +114,9 @@ final class Scenarios {
         cast.pushedProduct = catalog.merchants[0].firstProduct;
         if (cast.viralCreator >= creators.length) throw new IllegalStateException("too few creators for the scenarios");
         cast.viralContent = -1; // chosen by stage(), once contents exist
+        // The first merchant's third product (the first two are the pushed one and its sibling).
+        cast.reviewedProduct = catalog.merchants[0].firstProduct + 2;
+        cast.reviewedCreator = -1; // chosen by stage(), once the pushing creators are known
         return cast;
     }
 
@@ -119,12 +142,21 @@ final class Scenarios {
                 catalog.items);
         // A few more creators (spread over the ranks) push the same product in their first content.
         int step = Math.max(1, catalog.creators.length / (PUSHING_CONTENTS + 1));
+        Set<Integer> taken = new HashSet<>(List.of(cast.brokenLinkCreator,
+                cast.cpaCreator, cast.macroCrossing, cast.microCrossing, cast.viralCreator));
         for (int k = 1; k <= PUSHING_CONTENTS; k++) {
             int creator = (cast.viralCreator + k * step) % catalog.creators.length;
             if (creator == cast.cpaCreator || creator == cast.viralCreator) continue;
+            taken.add(creator);
             catalog.contents[catalog.creators[creator].contents[0]].feature(pushed.merchant,
                     new int[] {cast.pushedProduct}, catalog.items);
         }
+        // The bad-reviews story: a creator with no other part (from a fifth down the ranks) promotes its product.
+        int reviewer = catalog.creators.length / 5;
+        while (taken.contains(reviewer)) reviewer = (reviewer + 1) % catalog.creators.length;
+        cast.reviewedCreator = reviewer;
+        catalog.contents[catalog.creators[reviewer].contents[0]].feature(pushed.merchant,
+                new int[] {cast.reviewedProduct}, catalog.items);
     }
 
     /** The analyst's fast CPA rule: in force from the start, switched off after an hour. */

@@ -8,6 +8,7 @@ import io.tally.event.Engagement;
 import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.Stream;
 import io.tally.event.Tier;
@@ -261,12 +262,13 @@ class SimulationTest {
         if (o instanceof Click) return ((Click) o).eventId;
         if (o instanceof OrderUpdate) return ((OrderUpdate) o).eventId;
         if (o instanceof Engagement) return ((Engagement) o).eventId;
+        if (o instanceof Review) return ((Review) o).eventId;
         return ((Spend) o).eventId;
     }
 
     private static boolean isEvent(Stream s) {
         return s == Stream.VIEWS || s == Stream.ENGAGEMENTS || s == Stream.CLICKS || s == Stream.ORDERS
-                || s == Stream.ORDER_UPDATES || s == Stream.SPEND;
+                || s == Stream.ORDER_UPDATES || s == Stream.SPEND || s == Stream.REVIEWS;
     }
 
     /**
