@@ -24,7 +24,7 @@ import static io.tally.kpi.KpiFixtures.spend;
 import static io.tally.kpi.KpiFixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** CONTRACT section 4, the table "event / adds to / keys": exactly these keys and metrics, nothing else. */
+/** CONTRACT sections 4 and 8, the table "event / adds to / keys" and its v1.2 additions: exactly these keys and metrics, nothing else. */
 class KpiContributionsTest {
     /** One window size, so that a record is named by dimension|key. */
     private final KpiContributions oneMinute = new KpiContributions(new long[] {MINUTE});
@@ -57,7 +57,7 @@ class KpiContributionsTest {
         Map<String, Double> oneView = only("views", 1);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", oneView, "CREATOR|c1", oneView, "CONTENT|v1", oneView, "TIER|MID", oneView,
-                "FORMAT|REVIEW", oneView, "PRODUCT|p1", oneView, "PRODUCT|p2", oneView));
+                "FORMAT|REVIEW", oneView, "PRODUCT|p1", oneView, "PRODUCT|p2", oneView, "NICHE|UNKNOWN", oneView));
     }
 
     @Test
@@ -68,7 +68,7 @@ class KpiContributionsTest {
         Map<String, Double> twoViews = only("views", 2);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", twoViews, "CREATOR|c1", twoViews, "CONTENT|v1", twoViews, "TIER|UNKNOWN", twoViews,
-                "FORMAT|OTHER", twoViews));
+                "FORMAT|OTHER", twoViews, "NICHE|UNKNOWN", twoViews));
     }
 
     @Test
@@ -84,13 +84,14 @@ class KpiContributionsTest {
     }
 
     @Test
-    void aClickCountsAtAllSevenDimensions() {
+    void aClickCountsAtAllTenDimensionsWithUnknownNicheAndCategoryWithoutReferenceData() {
         oneMinute.add(KpiInput.of(click("k1", 1_000, "c1", "v1", "TUTORIAL", "p1", "m1")), "MEGA");
 
         Map<String, Double> oneClick = only("clicks", 1);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", oneClick, "MERCHANT|m1", oneClick, "CREATOR|c1", oneClick, "CONTENT|v1", oneClick,
-                "PRODUCT|p1", oneClick, "TIER|MEGA", oneClick, "FORMAT|TUTORIAL", oneClick));
+                "PRODUCT|p1", oneClick, "TIER|MEGA", oneClick, "FORMAT|TUTORIAL", oneClick,
+                "CATEGORY|UNKNOWN", oneClick, "NICHE|UNKNOWN", oneClick, "MATCH|UNKNOWN|UNKNOWN", oneClick));
     }
 
     @Test
@@ -114,7 +115,7 @@ class KpiContributionsTest {
     }
 
     @Test
-    void aClickAttributedLineCountsAtAllSevenDimensions() {
+    void aClickAttributedLineCountsAtAllTenDimensions() {
         oneMinute.add(KpiInput.of(credited("o1", "l1", 1_000, "m1", "p1", 2, 2_000, false,
                 "c1", "v1", "REVIEW", "MID", 1.0, 2_000, 200, 800L)), (String) null);
 
@@ -122,7 +123,7 @@ class KpiContributionsTest {
                 "attributedGmv", 2_000, "commission", 200, "margin", 800);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m, "CREATOR|c1", m, "CONTENT|v1", m, "TIER|MID", m,
-                "FORMAT|REVIEW", m));
+                "FORMAT|REVIEW", m, "CATEGORY|UNKNOWN", m, "NICHE|UNKNOWN", m, "MATCH|UNKNOWN|UNKNOWN", m));
     }
 
     @Test
@@ -136,7 +137,7 @@ class KpiContributionsTest {
                 "attributedOrders", 1, "attributedGmv", 900);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m, "CREATOR|c1", m, "CONTENT|v1", m, "TIER|MID", m,
-                "FORMAT|REVIEW", m));
+                "FORMAT|REVIEW", m, "CATEGORY|UNKNOWN", m, "NICHE|UNKNOWN", m, "MATCH|UNKNOWN|UNKNOWN", m));
     }
 
     /**
@@ -161,6 +162,9 @@ class KpiContributionsTest {
                 "attributedGmv", 666, "commission", 66, "margin", 200);
         Map<String, Double> c2 = only("units", 2, "gmv", 1_034, "orders", 1, "attributedOrders", 1,
                 "attributedGmv", 1_034, "commission", 104, "margin", 100);
+        // CATEGORY, NICHE and MATCH (no reference data: UNKNOWN) take every credited share, like CREATOR.
+        Map<String, Double> attributed = only("units", 4, "gmv", 1_700, "orders", 1, "attributedOrders", 1,
+                "attributedGmv", 1_700, "commission", 170, "margin", 300);
         Map<String, Double> oneThird = only("units", 1, "gmv", 333, "orders", 1, "attributedOrders", 1,
                 "attributedGmv", 333, "commission", 33, "margin", 100);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
@@ -179,7 +183,8 @@ class KpiContributionsTest {
                 "TIER|NANO", c2,
                 "FORMAT|REVIEW", only("units", 3, "gmv", 1_367, "orders", 1, "attributedOrders", 1,
                         "attributedGmv", 1_367, "commission", 137, "margin", 200),
-                "FORMAT|HUMOR", oneThird));
+                "FORMAT|HUMOR", oneThird,
+                "CATEGORY|UNKNOWN", attributed, "NICHE|UNKNOWN", attributed, "MATCH|UNKNOWN|UNKNOWN", attributed));
     }
 
     @Test
@@ -228,7 +233,10 @@ class KpiContributionsTest {
                 "CREATOR|c1", creator, "CREATOR|c2", creator,
                 "CONTENT|v1", creator, "CONTENT|v3", creator,
                 "TIER|MID", creator, "TIER|NANO", creator,
-                "FORMAT|REVIEW", only("refunds", 2, "refundedAmount", 1_000, "commission", -100)));
+                "FORMAT|REVIEW", only("refunds", 2, "refundedAmount", 1_000, "commission", -100),
+                "CATEGORY|UNKNOWN", only("refunds", 2, "refundedAmount", 1_000, "commission", -100),
+                "NICHE|UNKNOWN", only("refunds", 2, "refundedAmount", 1_000, "commission", -100),
+                "MATCH|UNKNOWN|UNKNOWN", only("refunds", 2, "refundedAmount", 1_000, "commission", -100)));
     }
 
     @Test

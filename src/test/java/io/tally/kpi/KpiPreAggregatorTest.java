@@ -106,9 +106,9 @@ class KpiPreAggregatorTest {
 
         h.processBothWatermarks(new Watermark(MINUTE - 1));
         List<Object> out = new ArrayList<>(h.getOutput());
-        assertThat(out).hasSize(7); // ALL, CREATOR, CONTENT, TIER, FORMAT, PRODUCT, then the watermark
-        assertThat(out.subList(0, 6)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamRecord.class));
-        assertThat(out.get(6)).isEqualTo(new Watermark(MINUTE - 1));
+        assertThat(out).hasSize(8); // ALL, CREATOR, CONTENT, TIER, FORMAT, NICHE, PRODUCT, then the watermark
+        assertThat(out.subList(0, 7)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamRecord.class));
+        assertThat(out.get(7)).isEqualTo(new Watermark(MINUTE - 1));
     }
 
     @Test
