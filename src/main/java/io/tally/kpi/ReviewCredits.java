@@ -11,7 +11,10 @@ import java.util.List;
  * The credit rule of reviews (CONTRACT section 8), for one order: a review at R of the order's line for its product is
  * credited to that line's creator, content, tier and format when the order's ts T satisfies T <= R <= T + settlement
  * window and the line's primary attribution has touch CLICK or VIEW. Of several attributed lines of one product, the
- * first by lineId is credited.
+ * first by lineId is credited. A line the primary model split over several credits (LINEAR, TIME_DECAY, ...) credits
+ * the review to the one whose touch is the latest, by (touchTs, touchEventId): the click that wins the line under
+ * LAST_CLICK. (The contract names one creator per line; this reading does not depend on the order the credit records
+ * arrive in.)
  */
 public class ReviewCredits {
     /** The order's ts, or Long.MIN_VALUE while no attributed line is known. */
@@ -25,6 +28,8 @@ public class ReviewCredits {
     public static class Line {
         public String lineId;
         public String productId;
+        public long touchTs;
+        public String touchEventId;
         public ReviewCredit credit;
 
         public Line() {}
@@ -39,6 +44,8 @@ public class ReviewCredits {
         Line line = new Line();
         line.lineId = a.lineId;
         line.productId = a.productId;
+        line.touchTs = a.touchTs == null ? Long.MIN_VALUE : a.touchTs;
+        line.touchEventId = a.touchEventId == null ? "" : a.touchEventId;
         line.credit = ReviewCredit.of(a);
         lines.add(line);
         return true;
@@ -49,11 +56,17 @@ public class ReviewCredits {
         if (lines.isEmpty() || r.ts < orderTs || r.ts - orderTs > settlementMs) return null;
         Line credited = null;
         for (Line l : lines) {
-            if (l.productId.equals(r.productId) && (credited == null || l.lineId.compareTo(credited.lineId) < 0)) {
-                credited = l;
-            }
+            if (l.productId.equals(r.productId) && (credited == null || before(l, credited))) credited = l;
         }
         return credited == null ? null : credited.credit;
+    }
+
+    /** Whether {@code a} is credited rather than {@code b}: the smaller lineId, then the later touch. */
+    private static boolean before(Line a, Line b) {
+        int byLine = a.lineId.compareTo(b.lineId);
+        if (byLine != 0) return byLine < 0;
+        if (a.touchTs != b.touchTs) return a.touchTs > b.touchTs;
+        return a.touchEventId.compareTo(b.touchEventId) > 0;
     }
 
     public boolean isEmpty() {

@@ -15,7 +15,10 @@ import static io.tally.kpi.KpiFixtures.HOUR;
 import static io.tally.kpi.KpiFixtures.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** gmvShare of CREATOR, TIER and FORMAT records: attributedGmv / attributedGmv of ALL in the same window. */
+/**
+ * gmvShare of CREATOR, TIER and FORMAT records (CONTRACT section 4) and of NICHE and MATCH records (section 8):
+ * attributedGmv / attributedGmv of ALL in the same window.
+ */
 class GmvShareTest {
     private KeyedOneInputStreamOperatorTestHarness<String, Kpi, Kpi> h;
 
@@ -69,6 +72,26 @@ class GmvShareTest {
                 .containsExactlyInAnyOrder("CREATOR=0.25", "TIER=0.5", "FORMAT=1.0");
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void nicheAndMatchRecordsGetTheirShareLikeCreatorsButCategoryRecordsDoNot() throws Exception {
+        in(record("NICHE", "BEAUTY", MINUTE, true, 300));
+        in(record("MATCH", "BEAUTY|SKINCARE", MINUTE, true, 200));
+        assertThat(written()).as("waiting for the window's end").isEmpty();
+        in(record("CATEGORY", "SKINCARE", MINUTE, true, 200));
+        in(record("ALL", "*", MINUTE, true, 800));
+        assertThat(written()).extracting(k -> k.dimension + "=" + k.gmvShare)
+                .containsExactly("CATEGORY=null", "ALL=null");
+
+        h.processWatermark(new Watermark(MINUTE - 1));
+        assertThat(written()).extracting(k -> k.dimension + "=" + k.gmvShare)
+                .containsExactlyInAnyOrder("NICHE=0.375", "MATCH=0.25");
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+
+        in(record("NICHE", "FITNESS", 2 * MINUTE, false, 100));
+        assertThat(written()).extracting(k -> k.dimension + "=" + k.gmvShare).containsExactly("NICHE=null");
     }
 
     @Test

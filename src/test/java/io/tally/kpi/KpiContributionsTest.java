@@ -1,6 +1,7 @@
 package io.tally.kpi;
 
 import io.tally.attribution.Attribution;
+import io.tally.event.Dimension;
 import io.tally.event.EngagementKind;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +16,18 @@ import static io.tally.kpi.KpiFixtures.HOUR;
 import static io.tally.kpi.KpiFixtures.MINUTE;
 import static io.tally.kpi.KpiFixtures.base;
 import static io.tally.kpi.KpiFixtures.click;
+import static io.tally.kpi.KpiFixtures.creditOf;
 import static io.tally.kpi.KpiFixtures.credited;
 import static io.tally.kpi.KpiFixtures.engagement;
 import static io.tally.kpi.KpiFixtures.only;
 import static io.tally.kpi.KpiFixtures.organic;
 import static io.tally.kpi.KpiFixtures.reversal;
+import static io.tally.kpi.KpiFixtures.review;
 import static io.tally.kpi.KpiFixtures.spend;
 import static io.tally.kpi.KpiFixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** CONTRACT section 4, the table "event / adds to / keys": exactly these keys and metrics, nothing else. */
+/** CONTRACT sections 4 and 8, the table "event / adds to / keys" and its v1.2 additions: exactly these keys and metrics, nothing else. */
 class KpiContributionsTest {
     /** One window size, so that a record is named by dimension|key. */
     private final KpiContributions oneMinute = new KpiContributions(new long[] {MINUTE});
@@ -57,7 +60,7 @@ class KpiContributionsTest {
         Map<String, Double> oneView = only("views", 1);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", oneView, "CREATOR|c1", oneView, "CONTENT|v1", oneView, "TIER|MID", oneView,
-                "FORMAT|REVIEW", oneView, "PRODUCT|p1", oneView, "PRODUCT|p2", oneView));
+                "FORMAT|REVIEW", oneView, "PRODUCT|p1", oneView, "PRODUCT|p2", oneView, "NICHE|UNKNOWN", oneView));
     }
 
     @Test
@@ -68,7 +71,7 @@ class KpiContributionsTest {
         Map<String, Double> twoViews = only("views", 2);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", twoViews, "CREATOR|c1", twoViews, "CONTENT|v1", twoViews, "TIER|UNKNOWN", twoViews,
-                "FORMAT|OTHER", twoViews));
+                "FORMAT|OTHER", twoViews, "NICHE|UNKNOWN", twoViews));
     }
 
     @Test
@@ -84,13 +87,14 @@ class KpiContributionsTest {
     }
 
     @Test
-    void aClickCountsAtAllSevenDimensions() {
+    void aClickCountsAtAllTenDimensionsWithUnknownNicheAndCategoryWithoutReferenceData() {
         oneMinute.add(KpiInput.of(click("k1", 1_000, "c1", "v1", "TUTORIAL", "p1", "m1")), "MEGA");
 
         Map<String, Double> oneClick = only("clicks", 1);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", oneClick, "MERCHANT|m1", oneClick, "CREATOR|c1", oneClick, "CONTENT|v1", oneClick,
-                "PRODUCT|p1", oneClick, "TIER|MEGA", oneClick, "FORMAT|TUTORIAL", oneClick));
+                "PRODUCT|p1", oneClick, "TIER|MEGA", oneClick, "FORMAT|TUTORIAL", oneClick,
+                "CATEGORY|UNKNOWN", oneClick, "NICHE|UNKNOWN", oneClick, "MATCH|UNKNOWN|UNKNOWN", oneClick));
     }
 
     @Test
@@ -114,7 +118,7 @@ class KpiContributionsTest {
     }
 
     @Test
-    void aClickAttributedLineCountsAtAllSevenDimensions() {
+    void aClickAttributedLineCountsAtAllTenDimensions() {
         oneMinute.add(KpiInput.of(credited("o1", "l1", 1_000, "m1", "p1", 2, 2_000, false,
                 "c1", "v1", "REVIEW", "MID", 1.0, 2_000, 200, 800L)), (String) null);
 
@@ -122,7 +126,7 @@ class KpiContributionsTest {
                 "attributedGmv", 2_000, "commission", 200, "margin", 800);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m, "CREATOR|c1", m, "CONTENT|v1", m, "TIER|MID", m,
-                "FORMAT|REVIEW", m));
+                "FORMAT|REVIEW", m, "CATEGORY|UNKNOWN", m, "NICHE|UNKNOWN", m, "MATCH|UNKNOWN|UNKNOWN", m));
     }
 
     @Test
@@ -136,7 +140,7 @@ class KpiContributionsTest {
                 "attributedOrders", 1, "attributedGmv", 900);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
                 "ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m, "CREATOR|c1", m, "CONTENT|v1", m, "TIER|MID", m,
-                "FORMAT|REVIEW", m));
+                "FORMAT|REVIEW", m, "CATEGORY|UNKNOWN", m, "NICHE|UNKNOWN", m, "MATCH|UNKNOWN|UNKNOWN", m));
     }
 
     /**
@@ -161,6 +165,9 @@ class KpiContributionsTest {
                 "attributedGmv", 666, "commission", 66, "margin", 200);
         Map<String, Double> c2 = only("units", 2, "gmv", 1_034, "orders", 1, "attributedOrders", 1,
                 "attributedGmv", 1_034, "commission", 104, "margin", 100);
+        // CATEGORY, NICHE and MATCH (no reference data: UNKNOWN) take every credited share, like CREATOR.
+        Map<String, Double> attributed = only("units", 4, "gmv", 1_700, "orders", 1, "attributedOrders", 1,
+                "attributedGmv", 1_700, "commission", 170, "margin", 300);
         Map<String, Double> oneThird = only("units", 1, "gmv", 333, "orders", 1, "attributedOrders", 1,
                 "attributedGmv", 333, "commission", 33, "margin", 100);
         assertThat(drainByKey(oneMinute)).isEqualTo(expected(
@@ -179,7 +186,8 @@ class KpiContributionsTest {
                 "TIER|NANO", c2,
                 "FORMAT|REVIEW", only("units", 3, "gmv", 1_367, "orders", 1, "attributedOrders", 1,
                         "attributedGmv", 1_367, "commission", 137, "margin", 200),
-                "FORMAT|HUMOR", oneThird));
+                "FORMAT|HUMOR", oneThird,
+                "CATEGORY|UNKNOWN", attributed, "NICHE|UNKNOWN", attributed, "MATCH|UNKNOWN|UNKNOWN", attributed));
     }
 
     @Test
@@ -228,7 +236,10 @@ class KpiContributionsTest {
                 "CREATOR|c1", creator, "CREATOR|c2", creator,
                 "CONTENT|v1", creator, "CONTENT|v3", creator,
                 "TIER|MID", creator, "TIER|NANO", creator,
-                "FORMAT|REVIEW", only("refunds", 2, "refundedAmount", 1_000, "commission", -100)));
+                "FORMAT|REVIEW", only("refunds", 2, "refundedAmount", 1_000, "commission", -100),
+                "CATEGORY|UNKNOWN", only("refunds", 2, "refundedAmount", 1_000, "commission", -100),
+                "NICHE|UNKNOWN", only("refunds", 2, "refundedAmount", 1_000, "commission", -100),
+                "MATCH|UNKNOWN|UNKNOWN", only("refunds", 2, "refundedAmount", 1_000, "commission", -100)));
     }
 
     @Test
@@ -290,6 +301,121 @@ class KpiContributionsTest {
         // The same order in a later batch counts again: distinct counts rely on a batch holding a whole order.
         add(line);
         assertThat(drainByKey(oneMinute).get("ALL|*")).containsEntry("orders", 1.0);
+    }
+
+    // ---- CONTRACT section 8: CATEGORY, NICHE and MATCH; reviews ----
+
+    /**
+     * Reference data with versions: creator c1 is BEAUTY until 5000 and FITNESS from 5000 on, c2 has no niche;
+     * product p1 is SKINCARE until 5000 and SPORT from 5000 on, p2 has no category; every creator is MID.
+     */
+    private static final KpiReferenceData VERSIONED = new KpiReferenceData() {
+        @Override
+        public String tier(String creatorId, long ts) {
+            return "MID";
+        }
+
+        @Override
+        public String niche(String creatorId, long ts) {
+            if (!creatorId.equals("c1")) return Dimension.UNKNOWN;
+            return ts < 5_000 ? "BEAUTY" : "FITNESS";
+        }
+
+        @Override
+        public String category(String productId, long ts) {
+            if (!productId.equals("p1")) return Dimension.UNKNOWN;
+            return ts < 5_000 ? "SKINCARE" : "SPORT";
+        }
+    };
+
+    @Test
+    void aClickCountsOnTheCategoryNicheAndMatchOfTheReferenceDataInForceAtItsTs() {
+        oneMinute.add(KpiInput.of(click("k1", 4_999, "c1", "v1", "TUTORIAL", "p1", "m1")), VERSIONED);
+        oneMinute.add(KpiInput.of(click("k2", 5_000, "c1", "v1", "TUTORIAL", "p1", "m1")), VERSIONED);
+        oneMinute.add(KpiInput.of(click("k3", 6_000, "c2", "v2", "TUTORIAL", "p2", "m1")), VERSIONED);
+
+        Map<String, Map<String, Double>> got = drainByKey(oneMinute);
+        Map<String, Double> oneClick = only("clicks", 1);
+        assertThat(got).containsEntry("CATEGORY|SKINCARE", oneClick).containsEntry("CATEGORY|SPORT", oneClick)
+                .containsEntry("CATEGORY|UNKNOWN", oneClick)
+                .containsEntry("NICHE|BEAUTY", oneClick).containsEntry("NICHE|FITNESS", oneClick)
+                .containsEntry("NICHE|UNKNOWN", oneClick)
+                .containsEntry("MATCH|BEAUTY|SKINCARE", oneClick).containsEntry("MATCH|FITNESS|SPORT", oneClick)
+                .containsEntry("MATCH|UNKNOWN|UNKNOWN", oneClick);
+        assertThat(got.keySet()).filteredOn(k -> k.startsWith("CATEGORY|") || k.startsWith("NICHE|")
+                || k.startsWith("MATCH|")).hasSize(9);
+    }
+
+    @Test
+    void aViewCountsOnTheNicheOfItsCreatorOnlyNeverOnCategoryOrMatch() {
+        oneMinute.add(KpiInput.of(view("e1", 1_000, "c1", "v1", "REVIEW", "p1", "p2")), VERSIONED);
+
+        Map<String, Double> oneView = only("views", 1);
+        assertThat(drainByKey(oneMinute)).isEqualTo(expected(
+                "ALL|*", oneView, "CREATOR|c1", oneView, "CONTENT|v1", oneView, "TIER|MID", oneView,
+                "FORMAT|REVIEW", oneView, "PRODUCT|p1", oneView, "PRODUCT|p2", oneView, "NICHE|BEAUTY", oneView));
+    }
+
+    @Test
+    void anAttributedLineAndItsReversalCountOnCategoryNicheAndMatchOfTheWinningCreatorAndTheLinesProductAsOfTheirOwnTs() {
+        Attribution line = credited("o1", "l1", 1_000, "m1", "p1", 2, 2_000, false,
+                "c1", "v1", "REVIEW", "MID", 1.0, 2_000, 200, 800L);
+        oneMinute.add(KpiInput.of(line), VERSIONED);
+        // The reversal's update is at 6000: the niche and category in force then, not at the order's ts.
+        oneMinute.add(KpiInput.of(reversal(line, "x1", 6_000, 500, 50)), VERSIONED);
+
+        Map<String, Double> attributed = only("units", 2, "gmv", 2_000, "orders", 1, "attributedOrders", 1,
+                "attributedGmv", 2_000, "commission", 200, "margin", 800);
+        Map<String, Double> reversed = only("refunds", 1, "refundedAmount", 500, "commission", -50);
+        Map<String, Map<String, Double>> got = drainByKey(oneMinute);
+        assertThat(got).containsEntry("CATEGORY|SKINCARE", attributed).containsEntry("NICHE|BEAUTY", attributed)
+                .containsEntry("MATCH|BEAUTY|SKINCARE", attributed)
+                .containsEntry("CATEGORY|SPORT", reversed).containsEntry("NICHE|FITNESS", reversed)
+                .containsEntry("MATCH|FITNESS|SPORT", reversed);
+        assertThat(got.keySet()).filteredOn(k -> k.startsWith("CATEGORY|") || k.startsWith("NICHE|")
+                || k.startsWith("MATCH|")).hasSize(6);
+    }
+
+    @Test
+    void anOrganicLineAndItsReversalDoNotCountOnCategoryNicheOrMatch() {
+        Attribution line = organic("o1", "l1", 1_000, "m1", "p1", 1, 300, true);
+        oneMinute.add(KpiInput.of(line), VERSIONED);
+        oneMinute.add(KpiInput.of(reversal(line, "x1", 6_000, 300, 0)), VERSIONED);
+
+        assertThat(drainByKey(oneMinute)).containsOnlyKeys("ALL|*", "MERCHANT|m1", "PRODUCT|p1");
+    }
+
+    @Test
+    void aReviewCountsOnAllMerchantAndProductWithReviewsRatingSumAndNegativeReviewsOfRatingTwoOrLess() {
+        oneMinute.add(KpiInput.of(review("r1", 1_000, "p1", "m1", 1, null), null), VERSIONED);
+        oneMinute.add(KpiInput.of(review("r2", 2_000, "p1", "m1", 2, "o1"), null), VERSIONED);
+        oneMinute.add(KpiInput.of(review("r3", 3_000, "p1", "m1", 3, null), null), VERSIONED);
+        oneMinute.add(KpiInput.of(review("r4", 4_000, "p1", "m1", 5, "o2"), null), VERSIONED);
+
+        Map<String, Double> m = only("reviews", 4, "ratingSum", 11, "negativeReviews", 2);
+        assertThat(drainByKey(oneMinute)).isEqualTo(expected("ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m));
+    }
+
+    @Test
+    void aCreditedReviewAlsoCountsOnTheCreditsCreatorContentTierAndFormatAndOnCategoryNicheAndMatchAtItsTs() {
+        // The credit carries the line's tier; niche and category are those in force at the review's ts (6000).
+        oneMinute.add(KpiInput.of(review("r1", 6_000, "p1", "m1", 2, "o1"), creditOf("c1", "v1", "NANO", "HUMOR")),
+                VERSIONED);
+
+        Map<String, Double> m = only("reviews", 1, "ratingSum", 2, "negativeReviews", 1);
+        assertThat(drainByKey(oneMinute)).isEqualTo(expected(
+                "ALL|*", m, "MERCHANT|m1", m, "PRODUCT|p1", m, "CREATOR|c1", m, "CONTENT|v1", m, "TIER|NANO", m,
+                "FORMAT|HUMOR", m, "CATEGORY|SPORT", m, "NICHE|FITNESS", m, "MATCH|FITNESS|SPORT", m));
+    }
+
+    @Test
+    void aReviewCountsInTheWindowOfItsOwnTs() {
+        oneMinute.add(KpiInput.of(review("r1", 3 * MINUTE + 5, "p1", "m1", 4, "o1"), creditOf("c1", "v1", "MID", "HUMOR")),
+                VERSIONED);
+        assertThat(oneMinute.drain()).isNotEmpty().allSatisfy(k -> {
+            assertThat(k.windowStart).isEqualTo(3 * MINUTE);
+            assertThat(k.windowEnd).isEqualTo(4 * MINUTE);
+        });
     }
 
     private void add(Attribution a) {

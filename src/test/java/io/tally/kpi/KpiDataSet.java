@@ -10,6 +10,7 @@ import io.tally.event.Order;
 import io.tally.event.OrderLine;
 import io.tally.event.OrderUpdate;
 import io.tally.event.Product;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.UpdateKind;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +39,11 @@ import static io.tally.kpi.KpiFixtures.MINUTE;
  * contents, products and users so that keys collide, bursts of events at exactly a minute boundary and 1 ms before
  * it, creator versions crossing tier limits (one creator with no version: UNKNOWN), product versions with and without
  * stock, multi-line orders (the same product on two lines), cancels and partial, full and excessive refunds, exact
- * duplicates and a few invalid lines. Every stream is out of order by at most 2 s (the watermark bound is 5 s), so
- * nothing is LATE.
+ * duplicates and a few invalid lines. Creators have niches and products categories, which some versions change or
+ * drop (UNKNOWN; creator c5 starts without a niche, c6 has no version, product p6 never has a category). Reviews (CONTRACT section 8) of orders' products at
+ * delays from 0 to beyond the settlement window (exactly at its end, 1 ms after it, 1 ms before the order), of
+ * products the order does not have, of unknown orders and without an order; they reach 40 days past the order
+ * window. Every stream is out of order by at most 2 s (the watermark bound is 5 s), so nothing is LATE.
  *
  * <p>The typed lists hold each valid, distinct record once: what the pipeline counts after parsing and deduplication.
  */
@@ -55,6 +60,9 @@ final class KpiDataSet {
     private static final int PRODUCTS = 9;
     private static final int MERCHANTS = 3;
     private static final int USERS = 10;
+    private static final String[] NICHES = {"BEAUTY", "FITNESS", "GAMING"};
+    private static final String[] CATEGORIES = {"SKINCARE", "SPORT", "TOYS", "HOME"};
+    static final long SETTLEMENT = 30 * DAY;
 
     final List<Creator> creators = new ArrayList<>();
     final List<Product> products = new ArrayList<>();
@@ -65,12 +73,21 @@ final class KpiDataSet {
     final List<Order> orders = new ArrayList<>();
     final List<OrderUpdate> updates = new ArrayList<>();
     final List<Spend> spend = new ArrayList<>();
+    final List<Review> reviews = new ArrayList<>();
     /** File lines by stream wire name, in file order, with duplicates and invalid lines. */
     final Map<String, List<String>> lines = new LinkedHashMap<>();
     int boundaryEvents;
     int duplicates;
+    /** Reviews of an order's product at exactly T + settlement window, and 1 ms after it. */
+    int reviewsAtSettlementEnd;
+    int reviewsAfterSettlement;
 
     private final Random rnd;
+    /**
+     * Draws of what v1.2 added (niches, categories, reviews), apart from {@link #rnd}: the events of v1.1 stay as they
+     * were for the same seed.
+     */
+    private final Random more;
     private final Set<String> versionKeys = new HashSet<>();
     /** Recent (user, product) pairs of clicks and views, where orders come from. */
     private final List<String[]> touches = new ArrayList<>();
@@ -78,6 +95,7 @@ final class KpiDataSet {
 
     private KpiDataSet(long seed) {
         this.rnd = new Random(seed);
+        this.more = new Random(seed * 31 + 7);
     }
 
     static KpiDataSet generate(long seed) {
@@ -96,6 +114,7 @@ final class KpiDataSet {
             t = next;
             d.event(t - d.rnd.nextInt(2_001));
         }
+        d.reviews();
         d.line("views", "not json");
         d.line("clicks", "{}");
         d.line("orders", "{\"orderId\":\"bad\",\"ts\":" + END + ",\"userId\":\"u1\",\"merchantId\":\"m0\",\"lines\":[]}");
@@ -128,12 +147,13 @@ final class KpiDataSet {
     private void referenceData() {
         long before = START - DAY;
         for (int i = 0; i < CREATORS - 1; i++) {
-            creator(new Creator(creatorId(i), before, pick(FOLLOWERS), "uc" + i, "niche"));
+            creator(new Creator(creatorId(i), before, pick(FOLLOWERS), "uc" + i, i == 5 ? null : NICHES[i % NICHES.length]));
         }
         for (int i = 0; i < PRODUCTS; i++) {
             Long unitCost = i == 8 ? null : 50L + rnd.nextInt(1_000);
             Long stock = i == 7 ? null : (long) rnd.nextInt(500);
-            product(new Product("p" + i, before, merchantOfProduct("p" + i), "cat", 100L + rnd.nextInt(3_000),
+            String category = i == 6 ? null : CATEGORIES[i % CATEGORIES.length];
+            product(new Product("p" + i, before, merchantOfProduct("p" + i), category, 100L + rnd.nextInt(3_000),
                     unitCost, stock));
         }
         rule("r-m0", before, "m0", null, null, "0.10", null);
@@ -248,13 +268,64 @@ final class KpiDataSet {
 
     private void creatorVersion(long ts) {
         int i = rnd.nextInt(CREATORS - 1);
-        creator(new Creator(creatorId(i), ts, pick(FOLLOWERS), "uc" + i, null));
+        creator(new Creator(creatorId(i), ts, pick(FOLLOWERS), "uc" + i, maybe(NICHES)));
     }
 
     private void productVersion(long ts) {
         String p = product();
         Long stock = rnd.nextInt(4) == 0 ? null : (long) rnd.nextInt(500);
-        product(new Product(p, ts, merchantOfProduct(p), null, null, 100L, stock));
+        product(new Product(p, ts, merchantOfProduct(p), p.equals("p6") ? null : maybe(CATEGORIES), null, 100L, stock));
+    }
+
+    /** One of the values, or null (the version has none: UNKNOWN). */
+    private String maybe(String[] values) {
+        int i = more.nextInt(values.length + 1);
+        return i == values.length ? null : values[i];
+    }
+
+    /**
+     * Reviews, written in ts order (they span 40 days; nothing is late): about two of three orders get one of a line's
+     * product at a delay drawn from a menu around the settlement window's bounds, some of a product the order does
+     * not have; others name an unknown order or none.
+     */
+    private void reviews() {
+        long[] delays = {0, 1, 1_500, 3 * MINUTE, 2 * 60 * MINUTE, 3 * DAY, 29 * DAY, SETTLEMENT, SETTLEMENT + 1,
+                31 * DAY, -1};
+        List<Review> drawn = new ArrayList<>();
+        for (Order o : orders) {
+            if (more.nextInt(3) == 0) continue;
+            int reviewsOfOrder = 1 + (more.nextInt(4) == 0 ? 1 : 0);
+            for (int n = 0; n < reviewsOfOrder; n++) {
+                long delay = delays[more.nextInt(delays.length)];
+                if (delay == SETTLEMENT) reviewsAtSettlementEnd++;
+                if (delay == SETTLEMENT + 1) reviewsAfterSettlement++;
+                String product = more.nextInt(8) == 0 ? "p" + more.nextInt(PRODUCTS)
+                        : o.lines[more.nextInt(o.lines.length)].productId;
+                drawn.add(new Review(null, o.ts + delay, o.userId, product, merchantOfProduct(product),
+                        1 + more.nextInt(5), o.orderId));
+            }
+        }
+        for (int n = 0; n < 120; n++) {
+            String product = "p" + more.nextInt(PRODUCTS);
+            long ts = START + (long) (more.nextDouble() * (END - START + 40 * DAY));
+            String order = more.nextInt(6) == 0 ? "o-unknown" : null;
+            drawn.add(new Review(null, ts, "u" + more.nextInt(USERS), product, merchantOfProduct(product),
+                    1 + more.nextInt(5), order));
+        }
+        drawn.sort(Comparator.comparingLong(r -> r.ts));
+        // A rating out of range (INVALID_VALUE), at the first review's ts.
+        line("reviews", "{\"eventId\":\"r-bad\",\"ts\":" + drawn.get(0).ts + ",\"userId\":\"u1\","
+                + "\"productId\":\"p1\",\"merchantId\":\"m1\",\"rating\":6}");
+        int i = 0;
+        for (Review r : drawn) {
+            r.eventId = "r" + (i++);
+            reviews.add(r);
+            line("reviews", Json.write(r));
+            if (more.nextInt(30) == 0) {
+                line("reviews", Json.write(r));
+                duplicates++;
+            }
+        }
     }
 
     private void creator(Creator c) {

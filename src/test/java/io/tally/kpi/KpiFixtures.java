@@ -8,6 +8,7 @@ import io.tally.event.ContentType;
 import io.tally.event.Engagement;
 import io.tally.event.EngagementKind;
 import io.tally.event.Metric;
+import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.View;
@@ -40,6 +41,21 @@ final class KpiFixtures {
 
     static Spend spend(String id, long ts, String merchant, String creator, long cents) {
         return new Spend(id, ts, merchant, creator, cents, SpendKind.FLAT_FEE);
+    }
+
+    /** A review by user u1; {@code order} may be null (a review that names no order). */
+    static Review review(String id, long ts, String product, String merchant, int rating, String order) {
+        return new Review(id, ts, "u1", product, merchant, rating, order);
+    }
+
+    /** The credit of a review: the creator, content, tier and format of the reviewed line's attribution. */
+    static ReviewCredit creditOf(String creator, String content, String tier, String format) {
+        ReviewCredit c = new ReviewCredit();
+        c.creatorId = creator;
+        c.contentId = content;
+        c.tier = tier;
+        c.contentFormat = format;
+        return c;
     }
 
     /** An organic line: touch NONE, creator fields null, weight 1, amount = line amount. */

@@ -33,6 +33,40 @@ class KpiMathTest {
         assertThat(k.marginPerOrderCents).isNull();
         assertThat(k.gmvShare).isNull();
         assertThat(k.stock).isNull();
+        assertThat(k.avgRating).isNull();
+        assertThat(k.negativeReviewRate).isNull();
+    }
+
+    /** CONTRACT section 8: avgRating = ratingSum / reviews, negativeReviewRate = negativeReviews / reviews. */
+    @Test
+    void avgRatingAndNegativeReviewRateAreDerivedFromTheReviewCounts() {
+        Kpi acc = record();
+        acc.reviews = 4;
+        acc.ratingSum = 11; // 1 + 2 + 3 + 5
+        acc.negativeReviews = 2;
+        Kpi k = KpiMath.derive(acc, true, null);
+        assertThat(k.avgRating).isEqualTo(2.75);
+        assertThat(k.negativeReviewRate).isEqualTo(0.5);
+
+        acc.reviews = 3;
+        acc.ratingSum = 13;
+        acc.negativeReviews = 0;
+        k = KpiMath.derive(acc, true, null);
+        assertThat(k.avgRating).isCloseTo(13.0 / 3, within(1e-15));
+        assertThat(k.negativeReviewRate).isEqualTo(0.0);
+    }
+
+    @Test
+    void avgRatingAndNegativeReviewRateAreNullAtZeroReviewsWhateverElseTheRecordHolds() {
+        Kpi acc = record();
+        acc.views = 10;
+        acc.clicks = 3;
+        acc.orders = 2;
+        acc.gmvCents = 500;
+        Kpi k = KpiMath.derive(acc, true, null);
+        assertThat(k.reviews).isZero();
+        assertThat(k.avgRating).isNull();
+        assertThat(k.negativeReviewRate).isNull();
     }
 
     @Test
@@ -189,6 +223,9 @@ class KpiMathTest {
         from.refunds = 14;
         from.refundedAmountCents = 15;
         from.spendCents = 16;
+        from.reviews = 17;
+        from.ratingSum = 18;
+        from.negativeReviews = 19;
 
         Kpi into = record();
         KpiMath.add(into, from);
@@ -197,7 +234,7 @@ class KpiMathTest {
         assertThat(base(into)).isEqualTo(only("views", 2, "likes", 4, "comments", 6, "shares", 8, "clicks", 10,
                 "units", 13.0, "gmv", 14, "orders", 16, "newCustomerOrders", 18, "attributedOrders", 20,
                 "attributedGmv", 22, "commission", -24, "margin", 26, "refunds", 28, "refundedAmount", 30,
-                "spend", 32));
+                "spend", 32, "reviews", 34, "ratingSum", 36, "negativeReviews", 38));
         assertThat(into.dimension).isEqualTo("CREATOR");
         assertThat(into.windowStart).isEqualTo(60_000);
     }

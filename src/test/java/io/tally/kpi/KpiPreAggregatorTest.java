@@ -1,6 +1,7 @@
 package io.tally.kpi;
 
 import io.tally.event.Creator;
+import io.tally.event.Product;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -15,6 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static io.tally.kpi.KpiFixtures.MINUTE;
+import static io.tally.kpi.KpiFixtures.click;
+import static io.tally.kpi.KpiFixtures.creditOf;
+import static io.tally.kpi.KpiFixtures.review;
 import static io.tally.kpi.KpiFixtures.credited;
 import static io.tally.kpi.KpiFixtures.organic;
 import static io.tally.kpi.KpiFixtures.spend;
@@ -55,6 +59,16 @@ class KpiPreAggregatorTest {
     private static void creator(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h, String id, long ts,
                                 long followers) throws Exception {
         h.processElement2(ReferenceVersion.of(new Creator(id, ts, followers, null, null)), ts);
+    }
+
+    private static void creator(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h, String id, long ts,
+                                long followers, String niche) throws Exception {
+        h.processElement2(ReferenceVersion.of(new Creator(id, ts, followers, null, niche)), ts);
+    }
+
+    private static void product(TwoInputStreamOperatorTestHarness<KpiInput, ReferenceVersion, Kpi> h, String id, long ts,
+                                String category) throws Exception {
+        h.processElement2(ReferenceVersion.of(new Product(id, ts, "m1", category, 1_000L, null, 5L)), ts);
     }
 
     /**
@@ -106,9 +120,9 @@ class KpiPreAggregatorTest {
 
         h.processBothWatermarks(new Watermark(MINUTE - 1));
         List<Object> out = new ArrayList<>(h.getOutput());
-        assertThat(out).hasSize(7); // ALL, CREATOR, CONTENT, TIER, FORMAT, PRODUCT, then the watermark
-        assertThat(out.subList(0, 6)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamRecord.class));
-        assertThat(out.get(6)).isEqualTo(new Watermark(MINUTE - 1));
+        assertThat(out).hasSize(8); // ALL, CREATOR, CONTENT, TIER, FORMAT, NICHE, PRODUCT, then the watermark
+        assertThat(out.subList(0, 7)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamRecord.class));
+        assertThat(out.get(7)).isEqualTo(new Watermark(MINUTE - 1));
     }
 
     @Test
@@ -207,6 +221,53 @@ class KpiPreAggregatorTest {
         assertThat(out.get("TIER|MEGA").spendCents).isEqualTo(100);
         assertThat(out.get("TIER|UNKNOWN").views).isEqualTo(1);
         assertThat(out).doesNotContainKey("TIER|NANO");
+    }
+
+    /** CONTRACT section 8: CATEGORY is the product's category as of the event's ts, UNKNOWN without one. */
+    @Test
+    void theCategoryIsTheProductVersionInForceAtTheEventsTs() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(click("k1", 5_000, "c1", "v1", "REVIEW", "p1", "m1")));
+        event(h, KpiInput.of(click("k2", 6_000, "c1", "v1", "REVIEW", "p1", "m1")));
+        event(h, KpiInput.of(click("k3", 9_500, "c1", "v1", "REVIEW", "p1", "m1")));
+        event(h, KpiInput.of(click("k4", 5_000, "c1", "v1", "REVIEW", "p2", "m1")));
+        event(h, KpiInput.of(click("k5", 3_000, "c1", "v1", "REVIEW", "p1", "m1")));
+        // Versions arrive after the events: p1 BEAUTY from 4000, HOME from exactly 6000, none from 9000; p2 none.
+        product(h, "p1", 6_000, "HOME");
+        product(h, "p1", 9_000, null);
+        product(h, "p1", 4_000, "BEAUTY");
+
+        h.processBothWatermarks(new Watermark(10_000));
+        Map<String, Kpi> out = written(h);
+        assertThat(out.get("CATEGORY|BEAUTY").clicks).isEqualTo(1); // k1
+        assertThat(out.get("CATEGORY|HOME").clicks).isEqualTo(1); // k2
+        assertThat(out.get("CATEGORY|UNKNOWN").clicks).as("k3 (a version without category), k4, k5 (before any)")
+                .isEqualTo(3);
+        assertThat(out.get("MATCH|UNKNOWN|BEAUTY").clicks).isEqualTo(1);
+        assertThat(out.get("MATCH|UNKNOWN|HOME").clicks).isEqualTo(1);
+        assertThat(out.get("MATCH|UNKNOWN|UNKNOWN").clicks).isEqualTo(3);
+        assertThat(out.keySet()).filteredOn(k -> k.startsWith("CATEGORY|")).hasSize(3);
+    }
+
+    @Test
+    void theNicheIsTheCreatorVersionInForceAtTheEventsTsAndACreditedReviewReadsItAtTheReviewsTs() throws Exception {
+        var h = opened();
+        event(h, KpiInput.of(view("e1", 5_000, "c1", "v1", "REVIEW")));
+        event(h, KpiInput.of(click("k1", 7_000, "c1", "v1", "REVIEW", "p1", "m1")));
+        event(h, KpiInput.of(review("r1", 8_000, "p1", "m1", 4, "o1"), creditOf("c1", "v1", "MID", "REVIEW")));
+        creator(h, "c1", 6_000, 2_000_000, "FITNESS");
+        creator(h, "c1", 4_000, 200_000, "BEAUTY");
+        product(h, "p1", 0, "SPORT");
+
+        h.processBothWatermarks(new Watermark(10_000));
+        Map<String, Kpi> out = written(h);
+        assertThat(out.get("NICHE|BEAUTY").views).isEqualTo(1);
+        assertThat(out.get("NICHE|FITNESS").clicks).isEqualTo(1);
+        assertThat(out.get("NICHE|FITNESS").reviews).isEqualTo(1);
+        assertThat(out.get("MATCH|FITNESS|SPORT").clicks).isEqualTo(1);
+        assertThat(out.get("MATCH|FITNESS|SPORT").ratingSum).isEqualTo(4);
+        assertThat(out.get("CATEGORY|SPORT").reviews).isEqualTo(1);
+        assertThat(out).doesNotContainKeys("NICHE|UNKNOWN", "CATEGORY|UNKNOWN");
     }
 
     @Test

@@ -28,13 +28,14 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The replay's final KPI records against an independent reference of CONTRACT section 4 ({@link KpiReference}),
+ * The replay's final KPI records against an independent reference of CONTRACT sections 4 and 8 ({@link KpiReference}),
  * computed from the raw events of a seeded data set ({@link KpiDataSet}) and the attribution records the same replay
  * wrote (attribution has its own tests). Every (dimension, key, window) with a contribution has exactly one final
  * record with every metric equal, and the files are identical at parallelism 1 and 4.
  *
  * <p>The primary model is LINEAR, so lines are split over several credit records (distinct counts, gmv once per line,
- * fractional units) and reversals have several records per update.
+ * fractional units) and reversals have several records per update. Reviews span 40 days after the orders, so their
+ * crediting meets both ends of the settlement window.
  */
 class KpiReferenceReplayTest {
     private static final long SEED = 4_2024_0611L;
@@ -60,8 +61,10 @@ class KpiReferenceReplayTest {
         Replay.run(in, one, config, 1);
         assertThat(read(one, "dead-letters")).noneSatisfy(d -> assertThat(d.get("reason").asText()).isEqualTo("LATE"));
         List<JsonNode> attributions = read(one, "attributions");
-        Map<String, KpiReference.Window> expected = KpiReference.compute(data, attributions, SIZES);
+        KpiReference reference = KpiReference.of(data, attributions, SIZES);
+        Map<String, KpiReference.Window> expected = reference.windows;
         assertCovers(data, attributions, expected);
+        assertCoversReviews(data, reference);
 
         Map<String, JsonNode> actual = new TreeMap<>();
         for (JsonNode k : read(one, "kpis")) {
@@ -129,6 +132,46 @@ class KpiReferenceReplayTest {
         assertThat(expected).hasSizeGreaterThan(1_000);
     }
 
+    /** Section 8: reviews credited and not, at the settlement window's bounds, and the new dimensions' keys. */
+    private static void assertCoversReviews(KpiDataSet data, KpiReference reference) {
+        Map<String, KpiReference.Window> expected = reference.windows;
+        assertThat(data.reviewsAtSettlementEnd).isPositive();
+        assertThat(data.reviewsAfterSettlement).isPositive();
+        assertThat(data.reviews).anySatisfy(r -> assertThat(r.orderId).isNull());
+        assertThat(data.reviews).anySatisfy(r -> assertThat(r.orderId).isEqualTo("o-unknown"));
+        assertThat(reference.creditedReviews).isGreaterThan(50);
+        assertThat(reference.uncreditedReviews).isGreaterThan(100);
+        assertThat(expected.values()).anySatisfy(w -> {
+            assertThat(w.dimension).isEqualTo("CREATOR");
+            assertThat(w.reviews).isPositive();
+            assertThat(w.negativeReviews).isPositive();
+        });
+        assertThat(expected.values()).anySatisfy(w -> {
+            assertThat(w.dimension).isEqualTo("MATCH");
+            assertThat(w.reviews).isPositive();
+            assertThat(w.start).as("a review long after the orders").isGreaterThan(KpiDataSet.END + KpiFixtures.DAY);
+        });
+        for (String d : List.of("CATEGORY", "NICHE", "MATCH")) {
+            assertThat(expected.values()).as(d).anySatisfy(w -> {
+                assertThat(w.dimension).isEqualTo(d);
+                assertThat(w.key).contains("UNKNOWN");
+            });
+            assertThat(expected.values()).as(d).anySatisfy(w -> {
+                assertThat(w.dimension).isEqualTo(d);
+                assertThat(w.key).doesNotContain("UNKNOWN");
+                assertThat(w.attributedGmv.signum()).isPositive();
+            });
+        }
+        assertThat(expected.values()).anySatisfy(w -> {
+            assertThat(w.dimension).isEqualTo("NICHE");
+            assertThat(w.gmvShare).isNotNull().isBetween(0.0, 0.99);
+        });
+        assertThat(expected.values()).anySatisfy(w -> {
+            assertThat(w.dimension).isEqualTo("MATCH");
+            assertThat(w.gmvShare).isNotNull().isBetween(0.0, 0.99);
+        });
+    }
+
     private static void compare(KpiReference.Window w, JsonNode a, List<String> problems) {
         Set<String> fields = new LinkedHashSet<>(List.of("dimension", "key", "windowStart", "windowEnd", "final"));
         for (Metric m : Metric.values()) fields.add(m.wireName());
@@ -153,6 +196,9 @@ class KpiReferenceReplayTest {
         c.count("refunds", w.refunds.size());
         c.money("refundedAmount", w.refundedAmount);
         c.money("spend", w.spend);
+        c.count("reviews", w.reviews);
+        c.count("ratingSum", w.ratingSum);
+        c.count("negativeReviews", w.negativeReviews);
         c.ratio("engagementRate", w.engagementRate());
         c.ratio("ctr", w.ctr());
         c.money("aov", w.aov());
@@ -162,6 +208,8 @@ class KpiReferenceReplayTest {
         c.money("netGmv", w.netGmv());
         c.money("marginPerOrder", w.marginPerOrder());
         c.ratio("gmvShare", w.gmvShare);
+        c.ratio("avgRating", w.avgRating());
+        c.ratio("negativeReviewRate", w.negativeReviewRate());
         c.same("stock", w.stock, a.get("stock").isNull() ? null : a.get("stock").asLong());
         c.checked.add("stock");
         if (!c.checked.equals(java.util.Arrays.stream(Metric.values()).map(Metric::wireName).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)))) throw new AssertionError("unchecked metrics: " + c.checked);
