@@ -112,15 +112,21 @@ class AlertmanagerBridgeTest {
         write(List.of(Json.write(alert("cpa-above-margin", "CREATOR", "c-3", "cpa", AlertState.FIRING, T + HOUR, 6.0, 3.0)),
                 Json.write(resolve(a, 1.0))));
         await("a post that failed while Alertmanager was down", () -> bridge.failedPosts() > failed);
+        int takenBefore = am.taken().size();
         am.start();
 
         // Alertmanager forgot its alerts: c-2 comes back by being re-sent, c-3 by the post of its transition, and
-        // c-1 stays resolved through two more rounds of re-sending (and is notified resolved: its RESOLVED arrived).
+        // c-1 stays resolved through two more rounds of re-sending: its RESOLVED was taken after the restart.
         awaitActive(keys -> keys.equals(Set.of("c-2", "c-3")));
         long resends = bridge.resends();
         await("two more rounds of re-sending", () -> bridge.resends() >= resends + 2);
         assertThat(activeKeys(am.alerts())).containsExactlyInAnyOrder("c-2", "c-3");
-        awaitNotified("c-1", "resolved");
+        List<JsonNode> all = am.taken();
+        List<JsonNode> takenAfter = all.subList(takenBefore, all.size());
+        assertThat(takenAfter).anySatisfy(x -> {
+            assertThat(x.at("/labels/key").asText()).isEqualTo("c-1");
+            assertThat(Instant.parse(x.get("endsAt").asText())).isEqualTo(Instant.ofEpochMilli(T + 2 * HOUR));
+        });
     }
 
     @Test
@@ -213,7 +219,7 @@ class AlertmanagerBridgeTest {
         AlertmanagerBridge.Settings fast = new AlertmanagerBridge.Settings(resend, Duration.ofMinutes(5),
                 Duration.ofMillis(100), Duration.ofMillis(500));
         AlertmanagerBridge b = new AlertmanagerBridge(KAFKA.clientProperties(), topic, group,
-                new AlertmanagerClient(am.url()), alerts, fast, Clock.systemUTC()).start();
+                new AlertmanagerClient(am.frontUrl()), alerts, fast, Clock.systemUTC()).start();
         bridges.add(b);
         return b;
     }

@@ -38,6 +38,8 @@ public final class Alertmanager implements AutoCloseable {
     private final int port;
     private final HttpServer webhook;
     private final BlockingQueue<JsonNode> notifications = new LinkedBlockingQueue<>();
+    private final HttpServer front;
+    private final List<JsonNode> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Process process;
 
     /** Skips the test where Alertmanager is not installed, except in CI (CI=true), where it must be. */
@@ -56,6 +58,31 @@ public final class Alertmanager implements AutoCloseable {
             }
         });
         webhook.start();
+        // In front of the API: forwards each POST of alerts and notes the alerts Alertmanager took (2xx), so a test
+        // sees what was delivered even when Alertmanager itself forgets it (it keeps alerts in memory only).
+        this.front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        front.createContext("/api/v2/alerts", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                int status;
+                byte[] answer;
+                try {
+                    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(url().resolve("/api/v2/alerts"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    status = r.statusCode();
+                    answer = r.body();
+                } catch (IOException | InterruptedException down) {
+                    status = 502;
+                    answer = down.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                if (status / 100 == 2) JSON.readTree(body).forEach(taken::add);
+                exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+                if (answer.length > 0) exchange.getResponseBody().write(answer);
+            }
+        });
+        front.start();
         // Every label groups: one notification per alert. Resolved alerts are notified too.
         Files.writeString(dir.resolve("alertmanager.yml"), """
                 route:
@@ -74,6 +101,16 @@ public final class Alertmanager implements AutoCloseable {
 
     public URI url() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Where to post alerts so that {@link #taken()} sees them: forwards to {@link #url()}. */
+    public URI frontUrl() {
+        return URI.create("http://127.0.0.1:" + front.getAddress().getPort());
+    }
+
+    /** Every alert posted through {@link #frontUrl()} that Alertmanager took, in the order taken. */
+    public List<JsonNode> taken() {
+        return List.copyOf(taken);
     }
 
     /** Starts Alertmanager and returns once it is ready. */
@@ -145,5 +182,6 @@ public final class Alertmanager implements AutoCloseable {
     public void close() throws InterruptedException {
         stop();
         webhook.stop(0);
+        front.stop(0);
     }
 }
