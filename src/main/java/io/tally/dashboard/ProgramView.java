@@ -5,6 +5,7 @@ import io.tally.alert.AlertState;
 import io.tally.event.Dimension;
 import io.tally.event.Metric;
 import io.tally.io.DeadLetter;
+import io.tally.kpi.AudienceMatch;
 import io.tally.kpi.Kpi;
 
 import java.time.Duration;
@@ -31,9 +32,8 @@ public final class ProgramView {
     /** Metrics of the headline tiles, in the order shown. */
     static final List<Metric> TILES = List.of(Metric.GMV, Metric.ATTRIBUTED_GMV, Metric.COMMISSION, Metric.ORDERS,
             Metric.CPA, Metric.MARGIN_PER_ORDER, Metric.CONVERSION_RATE, Metric.NEW_CUSTOMER_RATE, Metric.AVG_RATING);
-    /** How many niche x category pairs the page ranks, and the clicks a pair needs in the hour to be ranked. */
+    /** How many niche x category pairs the page ranks ({@link AudienceMatch}). */
     static final int MATCHES = 10;
-    static final long MATCH_MIN_CLICKS = 5;
     /** Metrics of the one-minute series. */
     static final List<Metric> SERIES = List.of(Metric.VIEWS, Metric.CLICKS, Metric.ORDERS, Metric.GMV, Metric.COMMISSION);
 
@@ -241,16 +241,9 @@ public final class ProgramView {
         return top;
     }
 
-    /**
-     * The hour's niche x category pairs with at least {@link #MATCH_MIN_CLICKS} clicks, by conversion rate (highest
-     * first), then attributed GMV: where a creator's audience fits a product family.
-     */
+    /** The hour's best-converting niche x category pairs ({@link AudienceMatch}). */
     private List<Kpi> bestMatches() {
-        List<Kpi> matches = latest(Dimension.MATCH, HOUR);
-        matches.removeIf(k -> k.clicks < MATCH_MIN_CLICKS || k.conversionRate == null);
-        matches.sort(Comparator.comparingDouble((Kpi k) -> -k.conversionRate)
-                .thenComparingLong(k -> -k.attributedGmvCents).thenComparing(k -> k.key));
-        return matches.size() > MATCHES ? new ArrayList<>(matches.subList(0, MATCHES)) : matches;
+        return AudienceMatch.best(latest(Dimension.MATCH, HOUR), MATCHES);
     }
 
     /** Firing alerts first, newest slot first; for a merchant, only the alerts of its own key. */

@@ -1,6 +1,7 @@
 package io.tally.local;
 
 import io.tally.event.Durations;
+import io.tally.kpi.AudienceMatch;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -17,6 +18,11 @@ public final class Dashboard {
     public static final int TOP_CREATORS = 10;
     /** Rows of the alert list. */
     public static final int LATEST_ALERTS = 5;
+    /** Rows of the lowest-rated products, and the reviews a product needs in the hour to be listed. */
+    public static final int LOWEST_RATED = 3;
+    public static final long RATED_REVIEWS = 5;
+    /** Rows of the niche x category pairs. */
+    public static final int MATCHES = 5;
 
     private static final DateTimeFormatter DAY_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -30,20 +36,35 @@ public final class Dashboard {
      * @param hourStart start of the hourly CREATOR window the creator table is about (epoch ms); null before the
      *                  first such KPI record
      * @param topCreators at most {@link #TOP_CREATORS}, by GMV, highest first
+     * @param program the program's (ALL) reviews in that hour; null before its first hourly record
+     * @param lowestRated at most {@link #LOWEST_RATED} products with {@link #RATED_REVIEWS} reviews or more in that
+     *                    hour, lowest average rating first
+     * @param bestMatches at most {@link #MATCHES} niche x category pairs of that hour, best-converting first
+     *                    ({@link AudienceMatch})
      * @param latestAlerts at most {@link #LATEST_ALERTS}, newest first
      */
     public record Snapshot(String bootstrapServers, Duration elapsed, long eventsProduced, long attributions,
                            long kpis, long alerts, long deadLetters, Long hourStart, List<CreatorRow> topCreators,
+                           ReviewScore program, List<ReviewScore> lowestRated, List<MatchRow> bestMatches,
                            List<AlertRow> latestAlerts) {
         public Snapshot {
             topCreators = List.copyOf(topCreators);
+            lowestRated = List.copyOf(lowestRated);
+            bestMatches = List.copyOf(bestMatches);
             latestAlerts = List.copyOf(latestAlerts);
         }
     }
 
     /** One creator's hourly KPIs; nullable fields are null where the contract's denominator is 0. */
     public record CreatorRow(String creatorId, BigDecimal gmv, long orders, Double conversionRate, BigDecimal cpa,
-                             Double engagementRate) {}
+                             Double engagementRate, Double avgRating) {}
+
+    /** The reviews of one key (the program's "*" or a product) in the hour; rates null without reviews. */
+    public record ReviewScore(String key, long reviews, Double avgRating, Double negativeReviewRate, long clicks) {}
+
+    /** One niche x category pair's hour (a MATCH record, key {@code niche|category}). */
+    public record MatchRow(String key, long clicks, long attributedOrders, Double conversionRate,
+                           BigDecimal attributedGmv) {}
 
     /** One alert state change, as written to the alerts topic. */
     public record AlertRow(String state, String ruleId, String dimension, String key, String metric, String op,
@@ -62,13 +83,18 @@ public final class Dashboard {
         } else {
             line(out, "Top creators, hour %s-%s UTC, by GMV", DAY_TIME.format(Instant.ofEpochMilli(s.hourStart())),
                     TIME.format(Instant.ofEpochMilli(s.hourStart() + Duration.ofHours(1).toMillis())));
-            line(out, "%3s  %-24s %14s %8s %11s %10s %11s", "#", "creator", "GMV", "orders", "conversion", "CPA",
-                    "engagement");
+            line(out, "%3s  %-24s %14s %8s %11s %10s %11s %7s", "#", "creator", "GMV", "orders", "conversion",
+                    "CPA", "engagement", "rating");
             int rank = 0;
             for (CreatorRow c : s.topCreators()) {
-                line(out, "%3d  %-24s %14s %8d %11s %10s %11s", ++rank, cut(c.creatorId(), 24), money(c.gmv()),
-                        c.orders(), percent(c.conversionRate()), money(c.cpa()), percent(c.engagementRate()));
+                line(out, "%3d  %-24s %14s %8d %11s %10s %11s %7s", ++rank, cut(c.creatorId(), 24), money(c.gmv()),
+                        c.orders(), percent(c.conversionRate()), money(c.cpa()), percent(c.engagementRate()),
+                        rating(c.avgRating()));
             }
+            out.append('\n');
+            reviews(out, s);
+            out.append('\n');
+            matches(out, s);
         }
         out.append('\n');
 
@@ -86,6 +112,39 @@ public final class Dashboard {
         return out.toString();
     }
 
+    private static void reviews(StringBuilder out, Snapshot s) {
+        ReviewScore p = s.program();
+        if (p == null || p.reviews() == 0) {
+            line(out, "Review scores, same hour: no reviews yet");
+            return;
+        }
+        line(out, "Review scores, same hour: program %s of 5 from %,d reviews, %s negative (rating 1-2)",
+                rating(p.avgRating()), p.reviews(), percent(p.negativeReviewRate()));
+        if (s.lowestRated().isEmpty()) return;
+        line(out, "     %-32s %7s %8s %9s %8s", "lowest-rated products, " + RATED_REVIEWS + "+ reviews", "rating",
+                "reviews", "negative", "clicks");
+        for (ReviewScore r : s.lowestRated()) {
+            line(out, "     %-32s %7s %8d %9s %8d", cut(r.key(), 32), rating(r.avgRating()), r.reviews(),
+                    percent(r.negativeReviewRate()), r.clicks());
+        }
+    }
+
+    private static void matches(StringBuilder out, Snapshot s) {
+        if (s.bestMatches().isEmpty()) {
+            line(out, "Best-converting niche x category, same hour: none with %d+ clicks yet",
+                    AudienceMatch.MIN_CLICKS);
+            return;
+        }
+        line(out, "Best-converting niche x category, same hour (%d+ clicks)", AudienceMatch.MIN_CLICKS);
+        line(out, "%3s  %-32s %8s %8s %11s %14s", "#", "niche|category", "clicks", "orders", "conversion",
+                "attributed GMV");
+        int rank = 0;
+        for (MatchRow m : s.bestMatches()) {
+            line(out, "%3d  %-32s %8d %8d %11s %14s", ++rank, cut(m.key(), 32), m.clicks(), m.attributedOrders(),
+                    percent(m.conversionRate()), money(m.attributedGmv()));
+        }
+    }
+
     private static void line(StringBuilder out, String format, Object... args) {
         out.append(String.format(Locale.ROOT, format, args)).append('\n');
     }
@@ -97,6 +156,10 @@ public final class Dashboard {
 
     static String money(BigDecimal amount) {
         return amount == null ? "-" : String.format(Locale.ROOT, "%,.2f", amount);
+    }
+
+    static String rating(Double avg) {
+        return avg == null ? "-" : String.format(Locale.ROOT, "%.2f", avg);
     }
 
     static String percent(Double rate) {

@@ -6,6 +6,7 @@ import io.tally.event.Money;
 import io.tally.event.Stream;
 import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
+import io.tally.kpi.AudienceMatch;
 import io.tally.kpi.Kpi;
 
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the live view has read from the output topics so far, folded into the state the dashboard shows. Fed one
@@ -24,17 +28,27 @@ import java.util.Map;
  */
 public final class DashboardModel {
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+    private static final Set<Dimension> SHOWN = EnumSet.of(Dimension.ALL, Dimension.CREATOR, Dimension.PRODUCT,
+            Dimension.MATCH);
     private static final Comparator<Dashboard.CreatorRow> BY_GMV =
             Comparator.comparing(Dashboard.CreatorRow::gmv).reversed().thenComparing(Dashboard.CreatorRow::creatorId);
+    /** Rated products only (avgRating is not null): lowest first, then the most reviewed, then key. */
+    private static final Comparator<Dashboard.ReviewScore> LOWEST_RATING =
+            Comparator.comparingDouble(Dashboard.ReviewScore::avgRating)
+                    .thenComparing(Comparator.comparingLong(Dashboard.ReviewScore::reviews).reversed())
+                    .thenComparing(Dashboard.ReviewScore::key);
 
     private long attributions;
     private long kpis;
     private long alerts;
     private long deadLetters;
     private long unreadable;
-    /** Start of the latest hourly CREATOR window seen, and its creators' latest records by creatorId. */
+    /**
+     * Start of the latest hourly window seen on the dimensions shown, and that hour's latest records by dimension and
+     * key; an older hour's records are ignored.
+     */
     private Long hourStart;
-    private final Map<String, Dashboard.CreatorRow> hourCreators = new HashMap<>();
+    private final Map<Dimension, Map<String, Kpi>> hour = new EnumMap<>(Dimension.class);
     /** Newest first. */
     private final Deque<Dashboard.AlertRow> latestAlerts = new ArrayDeque<>();
 
@@ -63,11 +77,24 @@ public final class DashboardModel {
     }
 
     public Dashboard.Snapshot snapshot(String bootstrapServers, Duration elapsed, long eventsProduced) {
-        List<Dashboard.CreatorRow> top = new ArrayList<>(hourCreators.values());
+        List<Dashboard.CreatorRow> top = new ArrayList<>();
+        for (Kpi k : hour(Dimension.CREATOR)) top.add(new Dashboard.CreatorRow(k.key, Money.toDecimal(k.gmvCents),
+                k.orders, k.conversionRate, k.cpaCents == null ? null : Money.toDecimal(k.cpaCents),
+                k.engagementRate, k.avgRating));
         top.sort(BY_GMV);
-        if (top.size() > Dashboard.TOP_CREATORS) top = top.subList(0, Dashboard.TOP_CREATORS);
+        List<Kpi> all = hour(Dimension.ALL);
+        Dashboard.ReviewScore program = all.isEmpty() ? null : score(all.get(0));
+        List<Dashboard.ReviewScore> lowest = new ArrayList<>();
+        for (Kpi k : hour(Dimension.PRODUCT)) if (k.reviews >= Dashboard.RATED_REVIEWS) lowest.add(score(k));
+        lowest.sort(LOWEST_RATING);
+        List<Dashboard.MatchRow> matches = new ArrayList<>();
+        for (Kpi k : AudienceMatch.best(hour(Dimension.MATCH), Dashboard.MATCHES)) {
+            matches.add(new Dashboard.MatchRow(k.key, k.clicks, k.attributedOrders, k.conversionRate,
+                    Money.toDecimal(k.attributedGmvCents)));
+        }
         return new Dashboard.Snapshot(bootstrapServers, elapsed, eventsProduced, attributions, kpis, alerts,
-                deadLetters, hourStart, top, new ArrayList<>(latestAlerts));
+                deadLetters, hourStart, first(top, Dashboard.TOP_CREATORS), program,
+                first(lowest, Dashboard.LOWEST_RATED), matches, new ArrayList<>(latestAlerts));
     }
 
     private <T> T read(Class<T> type, String value) {
@@ -80,17 +107,29 @@ public final class DashboardModel {
         return null;
     }
 
-    /** Keeps the latest record of each creator in the latest hourly window; an older window's records are ignored. */
+    /** Keeps the latest record of each key of the shown dimensions in the latest hourly window. */
     private void acceptKpi(Kpi k) {
-        if (k.dimension() != Dimension.CREATOR || k.windowEnd - k.windowStart != HOUR_MS) return;
+        Dimension dimension = k.dimension();
+        if (!SHOWN.contains(dimension) || k.windowEnd - k.windowStart != HOUR_MS) return;
         if (hourStart == null || k.windowStart > hourStart) {
             hourStart = k.windowStart;
-            hourCreators.clear();
+            hour.clear();
         } else if (k.windowStart < hourStart) {
             return;
         }
-        hourCreators.put(k.key, new Dashboard.CreatorRow(k.key, Money.toDecimal(k.gmvCents), k.orders,
-                k.conversionRate, k.cpaCents == null ? null : Money.toDecimal(k.cpaCents), k.engagementRate));
+        hour.computeIfAbsent(dimension, d -> new HashMap<>()).put(k.key, k);
+    }
+
+    private List<Kpi> hour(Dimension dimension) {
+        return new ArrayList<>(hour.getOrDefault(dimension, Map.of()).values());
+    }
+
+    private static Dashboard.ReviewScore score(Kpi k) {
+        return new Dashboard.ReviewScore(k.key, k.reviews, k.avgRating, k.negativeReviewRate, k.clicks);
+    }
+
+    private static <T> List<T> first(List<T> list, int n) {
+        return list.size() > n ? list.subList(0, n) : list;
     }
 
     private void acceptAlert(Alert a) {

@@ -47,7 +47,8 @@ class ConfigLoaderTest {
                 Map.entry("clicks", Duration.ofHours(1)),
                 Map.entry("orders", Duration.ofHours(72)),
                 Map.entry("order-updates", Duration.ofHours(72)),
-                Map.entry("spend", Duration.ofHours(72)));
+                Map.entry("spend", Duration.ofHours(72)),
+                Map.entry("reviews", Duration.ofHours(72)));
         assertThat(c.kpis.windows).containsExactly(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(1));
         assertThat(c.kpis.updateInterval).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.time.watermarkBound).isEqualTo(Duration.ofSeconds(5));
@@ -74,7 +75,7 @@ class ConfigLoaderTest {
         assertThat(c.attribution.clickWindow).isEqualTo(Duration.ofDays(3));
         assertThat(c.attribution.viewWindow).isEqualTo(Duration.ofDays(1));
         assertThat(c.attribution.shadowModels).hasSize(4);
-        assertThat(c.attribution.dedup).hasSize(6);
+        assertThat(c.attribution.dedup).hasSize(7);
         assertThat(c.kafka.bootstrapServers).isEqualTo("localhost:9092");
     }
 
@@ -86,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(c.topics).hasSize(Stream.values().length);
         assertThat(c.attribution.dedupHorizon(Stream.CLICKS)).isEqualTo(Duration.ofHours(2));
         assertThat(c.attribution.dedupHorizon(Stream.VIEWS)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.attribution.dedup).hasSize(6);
+        assertThat(c.attribution.dedup).hasSize(7);
     }
 
     @Test

@@ -20,12 +20,15 @@ class DashboardTest {
     private static final long H17 = Instant.parse("2026-11-24T17:00:00Z").toEpochMilli();
 
     @Test
-    void rendersHeaderTotalsCreatorTableAndAlerts() {
+    void rendersHeaderTotalsCreatorTableReviewScoresMatchesAndAlerts() {
         Dashboard.Snapshot snapshot = new Dashboard.Snapshot("localhost:40123", Duration.ofSeconds(3723), 120_345,
                 4_210, 9_876, 3, 17, H17,
                 List.of(new Dashboard.CreatorRow("creator-42", new BigDecimal("12345.67"), 42, 0.031,
-                                new BigDecimal("4.5"), 0.123),
-                        new Dashboard.CreatorRow("creator-7", new BigDecimal("99.00"), 1, null, null, null)),
+                                new BigDecimal("4.5"), 0.123, 4.25),
+                        new Dashboard.CreatorRow("creator-7", new BigDecimal("99.00"), 1, null, null, null, null)),
+                new Dashboard.ReviewScore("*", 312, 4.2115, 0.0705, 9_000),
+                List.of(new Dashboard.ReviewScore("p-001-003", 12, 2.1, 0.5833, 40)),
+                List.of(new Dashboard.MatchRow("beauty|beauty", 120, 9, 0.075, new BigDecimal("812.40"))),
                 List.of(new Dashboard.AlertRow("FIRING", "cpa-above-margin", "CREATOR", "creator-42", "cpa", ">",
                         12.345, 10.0, H17, H17 + HOUR)));
 
@@ -35,9 +38,14 @@ class DashboardTest {
         assertThat(text).contains("events produced 120,345", "attributions 4,210", "KPI records 9,876",
                 "alerts 3", "dead letters 17");
         assertThat(text).contains("hour 2026-11-24 17:00-18:00 UTC");
-        assertThat(lineWith(text, "#")).contains("creator", "GMV", "orders", "conversion", "CPA", "engagement");
+        assertThat(lineWith(text, "#")).contains("creator", "GMV", "orders", "conversion", "CPA", "engagement",
+                "rating");
         assertThat(lineWith(text, "creator-42")).startsWith("  1  ")
-                .contains("12,345.67", " 42 ", "3.10%", "4.50", "12.30%");
+                .contains("12,345.67", " 42 ", "3.10%", "4.50", "12.30%", "4.25");
+        assertThat(lineWith(text, "Review scores")).contains("program 4.21 of 5 from 312 reviews, 7.05% negative");
+        assertThat(lineWith(text, "p-001-003")).contains(" 2.10 ", " 12 ", "58.33%", " 40");
+        assertThat(lineWith(text, "Best-converting niche x category")).contains("5+ clicks");
+        assertThat(lineWith(text, "beauty|beauty")).startsWith("  1  ").contains(" 120 ", " 9 ", "7.50%", "812.40");
         assertThat(lineWith(text, "creator-7")).startsWith("  2  ").contains("99.00", " 1 ")
                 .doesNotContain("%");
         assertThat(lineWith(text, "cpa-above-margin"))
@@ -50,6 +58,46 @@ class DashboardTest {
         String text = Dashboard.render(new DashboardModel().snapshot("localhost:1", Duration.ZERO, 0));
 
         assertThat(text).contains("running 0:00:00", "no hourly creator KPIs yet", "Latest alerts: none");
+    }
+
+    @Test
+    void modelShowsTheHoursReviewScoresLowestRatedProductsFirstFromFiveReviews() {
+        DashboardModel model = new DashboardModel();
+        model.accept(Stream.KPIS, reviews("ALL", "*", 40, 150, 6));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "rated-low", 5, 10, 4));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "rated-lower-but-four-reviews", 4, 4, 4));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "rated-high", 6, 27, 0));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "rated-low-more-reviews", 10, 20, 8));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "rated-mid", 5, 15, 1));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "rated-mid", 5, 20, 1)); // an update replaces the product's row
+
+        Dashboard.Snapshot s = model.snapshot("b", Duration.ZERO, 0);
+
+        assertThat(s.program().reviews()).isEqualTo(40);
+        assertThat(s.program().avgRating()).isEqualTo(3.75);
+        assertThat(s.program().negativeReviewRate()).isEqualTo(0.15);
+        assertThat(s.lowestRated()).extracting(Dashboard.ReviewScore::key)
+                .containsExactly("rated-low-more-reviews", "rated-low", "rated-mid");
+        assertThat(s.lowestRated().get(2).avgRating()).isEqualTo(4.0);
+    }
+
+    @Test
+    void modelRanksTheHoursNicheCategoryPairsByConversionFromFiveClicks() {
+        DashboardModel model = new DashboardModel();
+        model.accept(Stream.KPIS, match("beauty|beauty", 20, 5, 400_00));
+        model.accept(Stream.KPIS, match("gaming|beauty", 4, 4, 900_00)); // too few clicks to rank
+        model.accept(Stream.KPIS, match("tech|tech", 10, 2, 500_00));
+        model.accept(Stream.KPIS, match("home|tech", 10, 2, 300_00)); // the same conversion, less GMV
+        model.accept(Stream.KPIS, match("home|home", 50, 1, 100_00));
+        model.accept(Stream.KPIS, match("food|home", 5, 0, 0));
+        model.accept(Stream.KPIS, match("UNKNOWN|home", 8, 0, 0));
+
+        List<Dashboard.MatchRow> rows = model.snapshot("b", Duration.ZERO, 0).bestMatches();
+
+        assertThat(rows).extracting(Dashboard.MatchRow::key)
+                .containsExactly("beauty|beauty", "tech|tech", "home|tech", "home|home", "UNKNOWN|home");
+        assertThat(rows.get(0).conversionRate()).isEqualTo(0.25);
+        assertThat(rows.get(0).attributedGmv()).isEqualByComparingTo("400.00");
     }
 
     @Test
@@ -120,6 +168,36 @@ class DashboardTest {
         k.attributedOrders = 3;
         k.clicks = 12;
         k.conversionRate = 0.25;
+        return Json.write(k);
+    }
+
+    private static String reviews(String dimension, String key, long reviews, long ratingSum, long negative) {
+        Kpi k = new Kpi();
+        k.dimension = dimension;
+        k.key = key;
+        k.windowStart = H17;
+        k.windowEnd = H17 + HOUR;
+        k.reviews = reviews;
+        k.ratingSum = ratingSum;
+        k.negativeReviews = negative;
+        k.avgRating = (double) ratingSum / reviews;
+        k.negativeReviewRate = (double) negative / reviews;
+        k.clicks = 30;
+        return Json.write(k);
+    }
+
+    private static String match(String key, long clicks, long attributedOrders, long attributedGmvCents) {
+        Kpi k = new Kpi();
+        k.dimension = "MATCH";
+        k.key = key;
+        k.windowStart = H17;
+        k.windowEnd = H17 + HOUR;
+        k.clicks = clicks;
+        k.attributedOrders = attributedOrders;
+        k.orders = attributedOrders;
+        k.attributedGmvCents = attributedGmvCents;
+        k.gmvCents = attributedGmvCents;
+        k.conversionRate = (double) attributedOrders / clicks;
         return Json.write(k);
     }
 

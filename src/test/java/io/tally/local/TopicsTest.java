@@ -28,7 +28,7 @@ class TopicsTest {
 
         List<NewTopic> plan = Topics.plan(config, 4);
 
-        assertThat(plan).hasSize(Stream.values().length).hasSize(15);
+        assertThat(plan).hasSize(Stream.values().length).hasSize(16);
         assertThat(plan).extracting(NewTopic::name)
                 .contains("tally.views", "tally.order-updates", "tally.attributions-shadow", "tally.dead-letters",
                         "analytics.kpis")
@@ -61,7 +61,7 @@ class TopicsTest {
         List<String> created = Topics.createAll(KAFKA.admin(), config, 3);
         List<String> again = Topics.createAll(KAFKA.admin(), config, 3);
 
-        assertThat(created).hasSize(15);
+        assertThat(created).hasSize(16);
         assertThat(again).isEmpty();
         Set<String> names = KAFKA.admin().listTopics().names().get();
         assertThat(names).containsAll(created);
