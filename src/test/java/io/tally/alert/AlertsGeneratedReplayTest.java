@@ -25,11 +25,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The four default rules of jobs/alerts.yaml on what {@code tally local} generates: 19 sparse simulated hours hold a
- * viral content, a product running out of stock while clicked, a creator whose cost per acquisition exceeds margin
- * and a creator whose conversion drops; a quiet spell and two hours of dense traffic follow. Each rule fires and
- * resolves, once per streak. (The fifth default rule, review-score-drop, watches reviews, which the generator does
- * not write.)
+ * The five default rules of jobs/alerts.yaml on what {@code tally local} generates: 19 sparse simulated hours hold a
+ * viral content, a product running out of stock while clicked, a creator whose cost per acquisition exceeds margin,
+ * a creator whose conversion drops and a promoted product whose reviews collapse; a quiet spell and two hours of
+ * dense traffic follow. Each rule fires and resolves, once per streak.
  */
 class AlertsGeneratedReplayTest {
     @TempDir
@@ -56,7 +55,8 @@ class AlertsGeneratedReplayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"viral-spike", "stock-out-while-promoted", "cpa-above-margin", "conversion-drop"})
+    @ValueSource(strings = {"viral-spike", "stock-out-while-promoted", "cpa-above-margin", "conversion-drop",
+            "review-score-drop"})
     void eachDefaultRuleFiresAndResolves(String ruleId) {
         List<String> states = new ArrayList<>();
         for (JsonNode a : ALERTS) {
@@ -72,7 +72,7 @@ class AlertsGeneratedReplayTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"viral-spike|ct-0031-01", "stock-out-while-promoted|p-001-001",
-            "cpa-above-margin|c-0003", "conversion-drop|c-0001"})
+            "cpa-above-margin|c-0003", "conversion-drop|c-0001", "review-score-drop|p-001-003"})
     void eachStoryIsOneStreak(String ruleAndKey) {
         String[] parts = ruleAndKey.split("\\|");
         List<String> states = new ArrayList<>();
@@ -86,7 +86,7 @@ class AlertsGeneratedReplayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"viral-spike|ct-0031-01", "conversion-drop|c-0001"})
+    @ValueSource(strings = {"viral-spike|ct-0031-01", "conversion-drop|c-0001", "review-score-drop|p-001-003"})
     void onlyTheStoryTriggersBaselineRules(String ruleAndKey) {
         String[] parts = ruleAndKey.split("\\|");
         for (JsonNode a : ALERTS) {
