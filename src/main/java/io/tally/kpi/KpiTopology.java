@@ -9,7 +9,6 @@ import io.tally.event.Product;
 import io.tally.event.Review;
 import io.tally.event.Spend;
 import io.tally.event.View;
-import io.tally.kpi.KpiSettings;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;

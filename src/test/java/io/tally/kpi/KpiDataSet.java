@@ -15,6 +15,8 @@ import io.tally.event.Spend;
 import io.tally.event.SpendKind;
 import io.tally.event.UpdateKind;
 import io.tally.event.View;
+import io.tally.connect.RecordReader;
+import io.tally.io.InvalidRecordException;
 import io.tally.io.Json;
 
 import java.io.IOException;
@@ -118,6 +120,44 @@ final class KpiDataSet {
         d.line("views", "not json");
         d.line("clicks", "{}");
         d.line("orders", "{\"orderId\":\"bad\",\"ts\":" + END + ",\"userId\":\"u1\",\"merchantId\":\"m0\",\"lines\":[]}");
+        return d;
+    }
+
+    /**
+     * The data set of replay input files written elsewhere (Tally's generator): the valid records of each stream the
+     * KPIs read, the first of each event id only (the pipeline drops the rest as duplicates; the count is kept).
+     */
+    static KpiDataSet read(Path dir) throws IOException {
+        KpiDataSet d = new KpiDataSet(0);
+        for (io.tally.event.Stream stream : io.tally.event.Stream.values()) {
+            Path file = dir.resolve(stream.wireName() + ".jsonl");
+            if (!stream.isInput() || !Files.exists(file)) continue;
+            Set<String> seen = new HashSet<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                io.tally.event.Record r;
+                try {
+                    r = Json.read(RecordReader.recordType(stream), line.getBytes(StandardCharsets.UTF_8));
+                } catch (InvalidRecordException e) {
+                    continue;
+                }
+                if (r instanceof io.tally.event.Event e && !seen.add(e.id())) {
+                    d.duplicates++;
+                    continue;
+                }
+                if (r instanceof View v) d.views.add(v);
+                else if (r instanceof Engagement e) d.engagements.add(e);
+                else if (r instanceof Click c) d.clicks.add(c);
+                else if (r instanceof Order o) d.orders.add(o);
+                else if (r instanceof OrderUpdate u) d.updates.add(u);
+                else if (r instanceof Spend s) d.spend.add(s);
+                else if (r instanceof Review v) d.reviews.add(v);
+                else if (r instanceof Creator c) d.creators.add(c);
+                else if (r instanceof Product p) d.products.add(p);
+                else if (r instanceof CommissionRule c) d.rules.add(c);
+                // alert rules: not the KPIs' business
+            }
+        }
         return d;
     }
 

@@ -120,6 +120,7 @@ final class KpiReference {
     static final long SETTLEMENT_MS = 30L * 86_400_000L;
 
     private final long[] sizes;
+    private final long settlementMs;
     private final List<Creator> creators;
     private final List<Product> products;
     final Map<String, Window> windows = new TreeMap<>();
@@ -127,15 +128,21 @@ final class KpiReference {
     int creditedReviews;
     int uncreditedReviews;
 
-    private KpiReference(long[] sizes, List<Creator> creators, List<Product> products) {
+    private KpiReference(long[] sizes, long settlementMs, List<Creator> creators, List<Product> products) {
         this.sizes = sizes;
+        this.settlementMs = settlementMs;
         this.creators = creators;
         this.products = products;
     }
 
     /** The result: the expected windows and the count of credited reviews. */
     static KpiReference of(KpiDataSet data, List<JsonNode> attributions, long[] sizes) {
-        KpiReference r = new KpiReference(sizes, data.creators, data.products);
+        return of(data, attributions, sizes, SETTLEMENT_MS);
+    }
+
+    /** @param settlementMs the settlement window the replay was configured with */
+    static KpiReference of(KpiDataSet data, List<JsonNode> attributions, long[] sizes, long settlementMs) {
+        KpiReference r = new KpiReference(sizes, settlementMs, data.creators, data.products);
         r.fill(data, attributions);
         return r;
     }
@@ -237,10 +244,10 @@ final class KpiReference {
     }
 
     /** The attribution record the review is credited to, or null. */
-    private static JsonNode creditOf(Review v, Map<String, Order> orders, Map<String, List<JsonNode>> creditsByLine) {
+    private JsonNode creditOf(Review v, Map<String, Order> orders, Map<String, List<JsonNode>> creditsByLine) {
         if (v.orderId == null) return null;
         Order o = orders.get(v.orderId);
-        if (o == null || v.ts < o.ts || v.ts > o.ts + SETTLEMENT_MS) return null;
+        if (o == null || v.ts < o.ts || v.ts > o.ts + settlementMs) return null;
         String lineId = null;
         for (OrderLine l : o.lines) {
             if (l.productId.equals(v.productId) && (lineId == null || l.lineId.compareTo(lineId) < 0)) lineId = l.lineId;

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.attribution.Model;
 import io.tally.config.TallyConfig;
 import io.tally.event.Metric;
+import io.tally.generate.FileOutput;
+import io.tally.generate.Generator;
+import io.tally.generate.GeneratorSettings;
 import io.tally.pipeline.Replay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +69,20 @@ class KpiReferenceReplayTest {
         assertCovers(data, attributions, expected);
         assertCoversReviews(data, reference);
 
+        assertEqualsReference(expected, read(one, "kpis"));
+
+        Path four = dir.resolve("out-4");
+        Replay.run(in, four, config, 4);
+        assertThat(difference(lines(four, "attributions"), lines(one, "attributions")))
+                .as("attributions at parallelism 4 but not 1, and 1 but not 4").isEmpty();
+        assertThat(difference(lines(four, "kpis"), lines(one, "kpis")))
+                .as("KPI records at parallelism 4 but not 1, and 1 but not 4").isEmpty();
+    }
+
+    /** Exactly one final record per expected window, none other, every metric equal. */
+    private static void assertEqualsReference(Map<String, KpiReference.Window> expected, List<JsonNode> kpis) {
         Map<String, JsonNode> actual = new TreeMap<>();
-        for (JsonNode k : read(one, "kpis")) {
+        for (JsonNode k : kpis) {
             String id = k.get("dimension").asText() + "|" + k.get("key").asText() + "|"
                     + k.get("windowStart").asLong() + "|" + k.get("windowEnd").asLong();
             assertThat(actual.put(id, k)).as("one final record of %s", id).isNull();
@@ -83,13 +98,41 @@ class KpiReferenceReplayTest {
         for (KpiReference.Window w : expected.values()) compare(w, actual.get(w.id()), problems);
         assertThat(problems).as("%d metrics differ from the reference, first ones", problems.size())
                 .isEmpty();
+    }
 
-        Path four = dir.resolve("out-4");
-        Replay.run(in, four, config, 4);
-        assertThat(difference(lines(four, "attributions"), lines(one, "attributions")))
-                .as("attributions at parallelism 4 but not 1, and 1 but not 4").isEmpty();
-        assertThat(difference(lines(four, "kpis"), lines(one, "kpis")))
-                .as("KPI records at parallelism 4 but not 1, and 1 but not 4").isEmpty();
+    /**
+     * The same reference on the data of Tally's own generator (what {@code tally local} and the benchmark send): its
+     * funnel, stories, duplicates and reviews, three simulated days with a settlement window of one day, so that reviews
+     * come within it and after it; hourly and daily windows.
+     */
+    @Test
+    void finalKpiRecordsOfTheGeneratorsDataEqualTheReference() throws Exception {
+        GeneratorSettings settings = new GeneratorSettings();
+        settings.merchants = 4;
+        settings.productsPerMerchant = 8;
+        settings.creators = 40;
+        settings.users = 2_000;
+        settings.eventsPerSimulatedSecond = 1;
+        Path in = dir.resolve("generated");
+        FileOutput.write(new Generator(settings), in, Duration.ofDays(3));
+        TallyConfig config = new TallyConfig();
+        config.attribution.settlementWindow = Duration.ofDays(1);
+        config.kpis.windows = List.of(Duration.ofHours(1), Duration.ofDays(1)); // minutes: the test above
+        Path out = dir.resolve("generated-out");
+        Replay.run(in, out, config, 2);
+        KpiDataSet data = KpiDataSet.read(in);
+        List<JsonNode> deadLetters = read(out, "dead-letters");
+        assertThat(deadLetters).noneSatisfy(d -> assertThat(d.get("reason").asText()).isIn("LATE", "FUTURE"));
+        assertThat(deadLetters.stream().filter(d -> d.get("reason").asText().equals("DUPLICATE")).count())
+                .as("the duplicates the data set left out").isEqualTo(data.duplicates);
+        KpiReference reference = KpiReference.of(data, read(out, "attributions"),
+                new long[] {KpiFixtures.HOUR, KpiFixtures.DAY},
+                config.attribution.settlementWindow.toMillis());
+        assertThat(reference.creditedReviews).isGreaterThan(20);
+        assertThat(reference.uncreditedReviews).isGreaterThan(20);
+        assertThat(data.reviews).anySatisfy(r -> assertThat(r.orderId).isNull());
+        assertThat(reference.windows.keySet()).anySatisfy(id -> assertThat(id).startsWith("MATCH|"));
+        assertEqualsReference(reference.windows, read(out, "kpis"));
     }
 
     /** The first lines that only one of two files has, each marked with the file it is in. */
