@@ -72,11 +72,9 @@ public final class KpiTopology {
         DataStream<KpiInput> credited = in.attributions().keyBy(a -> a.orderId, Types.STRING)
                 .connect(in.reviews().filter(r -> r.orderId != null).name("Reviews of an order").uid("kpi-reviews-of-orders")
                         .keyBy(r -> r.orderId, Types.STRING))
-                .process(new CreditReviews(settlementWindow.toMillis()))
-                .returns(KpiInput.class)
-                .uid("kpi-credit-reviews").name("Credit reviews");
-        // The credit waits for the watermark: what follows must not pass it (see NeverIdle).
-        credited = NeverIdle.after(credited, "hold-kpi-review-credits");
+                .transform("Credit reviews", TypeInformation.of(KpiInput.class),
+                        new CreditReviewsOperator(settlementWindow.toMillis()))
+                .uid("kpi-credit-reviews");
         return credited.union(in.reviews().filter(r -> r.orderId == null).name("Reviews without an order")
                 .uid("kpi-reviews-without-order")
                 .map(r -> KpiInput.of(r, null)).returns(KpiInput.class).name("Review events").uid("kpi-reviews"));

@@ -4,8 +4,8 @@ import io.tally.attribution.Attribution;
 import io.tally.event.Review;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ import static io.tally.kpi.KpiFixtures.review;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link CreditReviews} against CONTRACT section 8, keyed by orderId: a review waits until the watermark passes its ts
+ * {@link CreditReviews}, run by {@link CreditReviewsOperator}, against CONTRACT section 8, keyed by orderId: a review waits until the watermark passes its ts
  * (by then the primary attributions of its order are final), then goes on as a KPI event, credited or not; the
  * order's state and timers are gone once its settlement window has passed and no review waits.
  */
@@ -38,8 +38,9 @@ class CreditReviewsTest {
 
     private KeyedTwoInputStreamOperatorTestHarness<String, Attribution, Review, KpiInput> harness() throws Exception {
         if (harness == null) {
-            harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new CreditReviews(SETTLEMENT),
+            harness = new KeyedTwoInputStreamOperatorTestHarness<>(new CreditReviewsOperator(SETTLEMENT),
                     a -> a.orderId, r -> r.orderId, Types.STRING);
+            harness.open();
         }
         return harness;
     }
@@ -74,6 +75,21 @@ class CreditReviewsTest {
         watermark(ts + 1_000 * DAY);
         assertThat(harness().numKeyedStateEntries()).as("keyed state entries").isZero();
         assertThat(harness().numEventTimeTimers()).as("event-time timers").isZero();
+    }
+
+    /** The idle and active statuses the operator has sent downstream, in order. */
+    private List<String> statuses() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Object o : harness().getOutput()) {
+            if (o instanceof WatermarkStatus w) out.add(w.isIdle() ? "IDLE" : "ACTIVE");
+        }
+        return out;
+    }
+
+    private void idle(boolean idle) throws Exception {
+        WatermarkStatus status = idle ? WatermarkStatus.IDLE : WatermarkStatus.ACTIVE;
+        harness().processWatermarkStatus1(status);
+        harness().processWatermarkStatus2(status);
     }
 
     private static Attribution line(String order, String lineId, String product, String creator) {
@@ -202,6 +218,63 @@ class CreditReviewsTest {
                 review("r1", T + DAY, "p1", "m1", 5, "o2"), review("r2", T + DAY, "p1", "m1", 5, "o1"));
         watermark(T + DAY);
         assertThat(emitted()).containsExactlyInAnyOrder("r1 c2", "r2 c1");
+        assertQuietAfter(T + SETTLEMENT);
+    }
+
+    /**
+     * Idle inputs with nothing waiting: the operator goes idle too, so that sparse reviews and attributions do not
+     * hold back the KPI windows downstream.
+     */
+    @Test
+    void withNoReviewWaitingIdleInputsMakeTheOperatorIdle() throws Exception {
+        send(line("o1", "l1", "p1", "c1"));
+        watermark(T);
+        idle(true);
+        assertThat(statuses()).containsExactly("IDLE");
+        idle(false);
+        assertThat(statuses()).containsExactly("IDLE", "ACTIVE");
+    }
+
+    /**
+     * Idle inputs while a review waits: the operator stays active at its watermark, so that the pre-aggregation does
+     * not pass the review's ts before it is emitted; it may go idle once the review is out.
+     */
+    @Test
+    void whileAReviewWaitsIdleInputsLeaveTheOperatorActiveUntilTheReviewIsOut() throws Exception {
+        send(line("o1", "l1", "p1", "c1"), review("r1", T + DAY, "p1", "m1", 4, "o1"));
+        harness().processWatermark1(new Watermark(T + 10));
+        harness().processWatermark2(new Watermark(T + 20));
+        idle(true);
+        // All idle: Flink flushes to the greatest input watermark (T + 20), still short of the review.
+        assertThat(statuses()).as("held active").isEmpty();
+        assertThat(emitted()).isEmpty();
+
+        idle(false);
+        watermark(T + DAY);
+        assertThat(emitted()).containsExactly("r1 c1");
+        assertThat(statuses()).as("never went idle, so no active status either").isEmpty();
+        idle(true);
+        assertThat(statuses()).containsExactly("IDLE");
+    }
+
+    /** After a restore, at any parallelism, the greatest review ts taken before the snapshot still holds. */
+    @Test
+    void aRestoredOperatorStillHoldsForAReviewTakenBeforeTheSnapshot() throws Exception {
+        send(line("o1", "l1", "p1", "c1"), review("r1", T + DAY, "p1", "m1", 4, "o1"));
+        watermark(T);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot = harness().snapshot(1, 1);
+        harness.close();
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new CreditReviewsOperator(SETTLEMENT),
+                a -> a.orderId, r -> r.orderId, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        seen = 0;
+
+        idle(true);
+        assertThat(statuses()).as("held active after the restore").isEmpty();
+        idle(false);
+        watermark(T + DAY);
+        assertThat(emitted()).containsExactly("r1 c1");
         assertQuietAfter(T + SETTLEMENT);
     }
 }
