@@ -190,6 +190,12 @@ class KafkaPipelineTest {
         m.put(Stream.SPEND, "{\"eventId\":\"" + id + "\",\"ts\":" + end + ",\"merchantId\":\"other\",\"creatorId\":\"" + id
                 + "\",\"amount\":0,\"kind\":\"ADS\"}");
         m.put(Stream.ALERT_RULES, "{\"ruleId\":\"" + id + "\",\"ts\":" + end + ",\"enabled\":false}");
+        m.put(Stream.REVIEWS, "{\"eventId\":\"" + id + "\",\"ts\":" + end + ",\"userId\":\"" + id
+                + "\",\"productId\":\"" + id + "\",\"merchantId\":\"other\",\"rating\":5}");
+        // Every input stream: a job without source idleness waits for each of its partitions.
+        if (m.size() != (int) java.util.Arrays.stream(Stream.values()).filter(Stream::isInput).count()) {
+            throw new IllegalStateException("a tick for every input stream: " + m.keySet());
+        }
         return m;
     }
 
