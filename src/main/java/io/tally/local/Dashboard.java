@@ -36,7 +36,9 @@ public final class Dashboard {
      * @param hourStart start of the hourly CREATOR window the creator table is about (epoch ms); null before the
      *                  first such KPI record
      * @param topCreators at most {@link #TOP_CREATORS}, by GMV, highest first
-     * @param program the program's (ALL) reviews in that hour; null before its first hourly record
+     * @param reviewHourStart start of the latest hourly window with reviews (often earlier than the creators' hour:
+     *                        buyers review hours to weeks after ordering); null before the first review
+     * @param program the program's (ALL) reviews in that hour; null before the first review
      * @param lowestRated at most {@link #LOWEST_RATED} products with {@link #RATED_REVIEWS} reviews or more in that
      *                    hour, lowest average rating first
      * @param bestMatches at most {@link #MATCHES} niche x category pairs of that hour, best-converting first
@@ -45,7 +47,7 @@ public final class Dashboard {
      */
     public record Snapshot(String bootstrapServers, Duration elapsed, long eventsProduced, long attributions,
                            long kpis, long alerts, long deadLetters, Long hourStart, List<CreatorRow> topCreators,
-                           ReviewScore program, List<ReviewScore> lowestRated, List<MatchRow> bestMatches,
+                           Long reviewHourStart, ReviewScore program, List<ReviewScore> lowestRated, List<MatchRow> bestMatches,
                            List<AlertRow> latestAlerts) {
         public Snapshot {
             topCreators = List.copyOf(topCreators);
@@ -114,12 +116,16 @@ public final class Dashboard {
 
     private static void reviews(StringBuilder out, Snapshot s) {
         ReviewScore p = s.program();
-        if (p == null || p.reviews() == 0) {
-            line(out, "Review scores, same hour: no reviews yet");
+        if (p == null || s.reviewHourStart() == null) {
+            line(out, "Review scores: no reviews yet");
             return;
         }
-        line(out, "Review scores, same hour: program %s of 5 from %,d reviews, %s negative (rating 1-2)",
-                rating(p.avgRating()), p.reviews(), percent(p.negativeReviewRate()));
+        String hour = s.reviewHourStart().equals(s.hourStart()) ? "same hour"
+                : "hour " + DAY_TIME.format(Instant.ofEpochMilli(s.reviewHourStart())) + "-"
+                + TIME.format(Instant.ofEpochMilli(s.reviewHourStart() + Duration.ofHours(1).toMillis()))
+                + " UTC, the latest with reviews";
+        line(out, "Review scores, %s: program %s of 5 from %,d review%s, %s negative (rating 1-2)", hour,
+                rating(p.avgRating()), p.reviews(), p.reviews() == 1 ? "" : "s", percent(p.negativeReviewRate()));
         if (s.lowestRated().isEmpty()) return;
         line(out, "     %-32s %7s %8s %9s %8s", "lowest-rated products, " + RATED_REVIEWS + "+ reviews", "rating",
                 "reviews", "negative", "clicks");

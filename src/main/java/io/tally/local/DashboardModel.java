@@ -28,8 +28,8 @@ import java.util.Set;
  */
 public final class DashboardModel {
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
-    private static final Set<Dimension> SHOWN = EnumSet.of(Dimension.ALL, Dimension.CREATOR, Dimension.PRODUCT,
-            Dimension.MATCH);
+    private static final Set<Dimension> SHOWN = EnumSet.of(Dimension.CREATOR, Dimension.MATCH);
+    private static final Set<Dimension> REVIEWED = EnumSet.of(Dimension.ALL, Dimension.PRODUCT);
     private static final Comparator<Dashboard.CreatorRow> BY_GMV =
             Comparator.comparing(Dashboard.CreatorRow::gmv).reversed().thenComparing(Dashboard.CreatorRow::creatorId);
     /** Rated products only (avgRating is not null): lowest first, then the most reviewed, then key. */
@@ -49,6 +49,12 @@ public final class DashboardModel {
      */
     private Long hourStart;
     private final Map<Dimension, Map<String, Kpi>> hour = new EnumMap<>(Dimension.class);
+    /**
+     * Start of the latest hourly window with reviews (reviews come hours to weeks after orders, so the current hour
+     * often has none yet), and its ALL and PRODUCT records with reviews by dimension and key.
+     */
+    private Long reviewHourStart;
+    private final Map<Dimension, Map<String, Kpi>> reviewHour = new EnumMap<>(Dimension.class);
     /** Newest first. */
     private final Deque<Dashboard.AlertRow> latestAlerts = new ArrayDeque<>();
 
@@ -82,10 +88,12 @@ public final class DashboardModel {
                 k.orders, k.conversionRate, k.cpaCents == null ? null : Money.toDecimal(k.cpaCents),
                 k.engagementRate, k.avgRating));
         top.sort(BY_GMV);
-        List<Kpi> all = hour(Dimension.ALL);
-        Dashboard.ReviewScore program = all.isEmpty() ? null : score(all.get(0));
+        Kpi all = reviewHour.getOrDefault(Dimension.ALL, Map.of()).get(Dimension.ALL_KEY);
+        Dashboard.ReviewScore program = all == null ? null : score(all);
         List<Dashboard.ReviewScore> lowest = new ArrayList<>();
-        for (Kpi k : hour(Dimension.PRODUCT)) if (k.reviews >= Dashboard.RATED_REVIEWS) lowest.add(score(k));
+        for (Kpi k : reviewHour.getOrDefault(Dimension.PRODUCT, Map.of()).values()) {
+            if (k.reviews >= Dashboard.RATED_REVIEWS) lowest.add(score(k));
+        }
         lowest.sort(LOWEST_RATING);
         List<Dashboard.MatchRow> matches = new ArrayList<>();
         for (Kpi k : AudienceMatch.best(hour(Dimension.MATCH), Dashboard.MATCHES)) {
@@ -93,7 +101,7 @@ public final class DashboardModel {
                     Money.toDecimal(k.attributedGmvCents)));
         }
         return new Dashboard.Snapshot(bootstrapServers, elapsed, eventsProduced, attributions, kpis, alerts,
-                deadLetters, hourStart, first(top, Dashboard.TOP_CREATORS), program,
+                deadLetters, hourStart, first(top, Dashboard.TOP_CREATORS), reviewHourStart, program,
                 first(lowest, Dashboard.LOWEST_RATED), matches, new ArrayList<>(latestAlerts));
     }
 
@@ -107,10 +115,15 @@ public final class DashboardModel {
         return null;
     }
 
-    /** Keeps the latest record of each key of the shown dimensions in the latest hourly window. */
+    /**
+     * Keeps the latest record of each key of the shown dimensions in the latest hourly window, and of the program and
+     * products in the latest hourly window with reviews.
+     */
     private void acceptKpi(Kpi k) {
         Dimension dimension = k.dimension();
-        if (!SHOWN.contains(dimension) || k.windowEnd - k.windowStart != HOUR_MS) return;
+        if (k.windowEnd - k.windowStart != HOUR_MS) return;
+        if (REVIEWED.contains(dimension) && k.reviews > 0) acceptReviewed(k);
+        if (!SHOWN.contains(dimension)) return;
         if (hourStart == null || k.windowStart > hourStart) {
             hourStart = k.windowStart;
             hour.clear();
@@ -118,6 +131,16 @@ public final class DashboardModel {
             return;
         }
         hour.computeIfAbsent(dimension, d -> new HashMap<>()).put(k.key, k);
+    }
+
+    private void acceptReviewed(Kpi k) {
+        if (reviewHourStart == null || k.windowStart > reviewHourStart) {
+            reviewHourStart = k.windowStart;
+            reviewHour.clear();
+        } else if (k.windowStart < reviewHourStart) {
+            return;
+        }
+        reviewHour.computeIfAbsent(k.dimension(), d -> new HashMap<>()).put(k.key, k);
     }
 
     private List<Kpi> hour(Dimension dimension) {

@@ -26,7 +26,7 @@ class DashboardTest {
                 List.of(new Dashboard.CreatorRow("creator-42", new BigDecimal("12345.67"), 42, 0.031,
                                 new BigDecimal("4.5"), 0.123, 4.25),
                         new Dashboard.CreatorRow("creator-7", new BigDecimal("99.00"), 1, null, null, null, null)),
-                new Dashboard.ReviewScore("*", 312, 4.2115, 0.0705, 9_000),
+                H17 - HOUR, new Dashboard.ReviewScore("*", 312, 4.2115, 0.0705, 9_000),
                 List.of(new Dashboard.ReviewScore("p-001-003", 12, 2.1, 0.5833, 40)),
                 List.of(new Dashboard.MatchRow("beauty|beauty", 120, 9, 0.075, new BigDecimal("812.40"))),
                 List.of(new Dashboard.AlertRow("FIRING", "cpa-above-margin", "CREATOR", "creator-42", "cpa", ">",
@@ -42,7 +42,8 @@ class DashboardTest {
                 "rating");
         assertThat(lineWith(text, "creator-42")).startsWith("  1  ")
                 .contains("12,345.67", " 42 ", "3.10%", "4.50", "12.30%", "4.25");
-        assertThat(lineWith(text, "Review scores")).contains("program 4.21 of 5 from 312 reviews, 7.05% negative");
+        assertThat(lineWith(text, "Review scores")).contains("hour 2026-11-24 16:00-17:00 UTC, the latest with reviews",
+                "program 4.21 of 5 from 312 reviews, 7.05% negative");
         assertThat(lineWith(text, "p-001-003")).contains(" 2.10 ", " 12 ", "58.33%", " 40");
         assertThat(lineWith(text, "Best-converting niche x category")).contains("5+ clicks");
         assertThat(lineWith(text, "beauty|beauty")).startsWith("  1  ").contains(" 120 ", " 9 ", "7.50%", "812.40");
@@ -58,11 +59,13 @@ class DashboardTest {
         String text = Dashboard.render(new DashboardModel().snapshot("localhost:1", Duration.ZERO, 0));
 
         assertThat(text).contains("running 0:00:00", "no hourly creator KPIs yet", "Latest alerts: none");
+        assertThat(text).doesNotContain("Review scores");
     }
 
     @Test
-    void modelShowsTheHoursReviewScoresLowestRatedProductsFirstFromFiveReviews() {
+    void modelShowsTheLatestHourWithReviewsLowestRatedProductsFirstFromFiveReviews() {
         DashboardModel model = new DashboardModel();
+        model.accept(Stream.KPIS, reviews("PRODUCT", "an-hour-before", H17 - HOUR, 9, 9, 9));
         model.accept(Stream.KPIS, reviews("ALL", "*", 40, 150, 6));
         model.accept(Stream.KPIS, reviews("PRODUCT", "rated-low", 5, 10, 4));
         model.accept(Stream.KPIS, reviews("PRODUCT", "rated-lower-but-four-reviews", 4, 4, 4));
@@ -70,9 +73,14 @@ class DashboardTest {
         model.accept(Stream.KPIS, reviews("PRODUCT", "rated-low-more-reviews", 10, 20, 8));
         model.accept(Stream.KPIS, reviews("PRODUCT", "rated-mid", 5, 15, 1));
         model.accept(Stream.KPIS, reviews("PRODUCT", "rated-mid", 5, 20, 1)); // an update replaces the product's row
+        model.accept(Stream.KPIS, reviews("PRODUCT", "no-reviews", H17 + HOUR, 0, 0, 0));
+        model.accept(Stream.KPIS, kpi("CREATOR", "next-hour", H17 + HOUR, HOUR, 1_00));
+        model.accept(Stream.KPIS, reviews("PRODUCT", "an-hour-before-late", H17 - HOUR, 9, 9, 9));
 
         Dashboard.Snapshot s = model.snapshot("b", Duration.ZERO, 0);
 
+        assertThat(s.hourStart()).isEqualTo(H17 + HOUR);
+        assertThat(s.reviewHourStart()).as("the latest hour with reviews").isEqualTo(H17);
         assertThat(s.program().reviews()).isEqualTo(40);
         assertThat(s.program().avgRating()).isEqualTo(3.75);
         assertThat(s.program().negativeReviewRate()).isEqualTo(0.15);
@@ -172,16 +180,20 @@ class DashboardTest {
     }
 
     private static String reviews(String dimension, String key, long reviews, long ratingSum, long negative) {
+        return reviews(dimension, key, H17, reviews, ratingSum, negative);
+    }
+
+    private static String reviews(String dimension, String key, long hour, long reviews, long ratingSum, long negative) {
         Kpi k = new Kpi();
         k.dimension = dimension;
         k.key = key;
-        k.windowStart = H17;
-        k.windowEnd = H17 + HOUR;
+        k.windowStart = hour;
+        k.windowEnd = hour + HOUR;
         k.reviews = reviews;
         k.ratingSum = ratingSum;
         k.negativeReviews = negative;
-        k.avgRating = (double) ratingSum / reviews;
-        k.negativeReviewRate = (double) negative / reviews;
+        k.avgRating = reviews == 0 ? null : (double) ratingSum / reviews;
+        k.negativeReviewRate = reviews == 0 ? null : (double) negative / reviews;
         k.clicks = 30;
         return Json.write(k);
     }
