@@ -83,8 +83,7 @@ public final class Dashboard {
         if (s.hourStart() == null) {
             line(out, "Top creators: no hourly creator KPIs yet");
         } else {
-            line(out, "Top creators, hour %s-%s UTC, by GMV", DAY_TIME.format(Instant.ofEpochMilli(s.hourStart())),
-                    TIME.format(Instant.ofEpochMilli(s.hourStart() + Duration.ofHours(1).toMillis())));
+            line(out, "Top creators, hour %s UTC, by GMV", hour(s.hourStart()));
             line(out, "%3s  %-24s %14s %8s %11s %10s %11s %7s", "#", "creator", "GMV", "orders", "conversion",
                     "CPA", "engagement", "rating");
             int rank = 0;
@@ -121,9 +120,7 @@ public final class Dashboard {
             return;
         }
         String hour = s.reviewHourStart().equals(s.hourStart()) ? "same hour"
-                : "hour " + DAY_TIME.format(Instant.ofEpochMilli(s.reviewHourStart())) + "-"
-                + TIME.format(Instant.ofEpochMilli(s.reviewHourStart() + Duration.ofHours(1).toMillis()))
-                + " UTC, the latest with reviews";
+                : "hour " + hour(s.reviewHourStart()) + " UTC, the latest with reviews";
         line(out, "Review scores, %s: program %s of 5 from %,d review%s, %s negative (rating 1-2)", hour,
                 rating(p.avgRating()), p.reviews(), p.reviews() == 1 ? "" : "s", percent(p.negativeReviewRate()));
         if (s.lowestRated().isEmpty()) return;
@@ -149,6 +146,12 @@ public final class Dashboard {
             line(out, "%3d  %-32s %8d %8d %11s %14s", ++rank, cut(m.key(), 32), m.clicks(), m.attributedOrders(),
                     percent(m.conversionRate()), money(m.attributedGmv()));
         }
+    }
+
+    /** An hourly window as {@code yyyy-MM-dd HH:mm-HH:mm} (UTC). */
+    private static String hour(long start) {
+        return DAY_TIME.format(Instant.ofEpochMilli(start)) + "-"
+                + TIME.format(Instant.ofEpochMilli(start + Duration.ofHours(1).toMillis()));
     }
 
     private static void line(StringBuilder out, String format, Object... args) {

@@ -43,18 +43,13 @@ public final class DashboardModel {
     private long alerts;
     private long deadLetters;
     private long unreadable;
+    /** The latest hour of the creators and the niche x category pairs. */
+    private final LatestHour hour = new LatestHour();
     /**
-     * Start of the latest hourly window seen on the dimensions shown, and that hour's latest records by dimension and
-     * key; an older hour's records are ignored.
+     * The latest hour with reviews, of the program and the products: reviews come hours to weeks after orders, so the
+     * current hour often has none yet.
      */
-    private Long hourStart;
-    private final Map<Dimension, Map<String, Kpi>> hour = new EnumMap<>(Dimension.class);
-    /**
-     * Start of the latest hourly window with reviews (reviews come hours to weeks after orders, so the current hour
-     * often has none yet), and its ALL and PRODUCT records with reviews by dimension and key.
-     */
-    private Long reviewHourStart;
-    private final Map<Dimension, Map<String, Kpi>> reviewHour = new EnumMap<>(Dimension.class);
+    private final LatestHour reviewHour = new LatestHour();
     /** Newest first. */
     private final Deque<Dashboard.AlertRow> latestAlerts = new ArrayDeque<>();
 
@@ -84,24 +79,24 @@ public final class DashboardModel {
 
     public Dashboard.Snapshot snapshot(String bootstrapServers, Duration elapsed, long eventsProduced) {
         List<Dashboard.CreatorRow> top = new ArrayList<>();
-        for (Kpi k : hour(Dimension.CREATOR)) top.add(new Dashboard.CreatorRow(k.key, Money.toDecimal(k.gmvCents),
+        for (Kpi k : hour.records(Dimension.CREATOR)) top.add(new Dashboard.CreatorRow(k.key, Money.toDecimal(k.gmvCents),
                 k.orders, k.conversionRate, k.cpaCents == null ? null : Money.toDecimal(k.cpaCents),
                 k.engagementRate, k.avgRating));
         top.sort(BY_GMV);
-        Kpi all = reviewHour.getOrDefault(Dimension.ALL, Map.of()).get(Dimension.ALL_KEY);
-        Dashboard.ReviewScore program = all == null ? null : score(all);
+        List<Kpi> all = reviewHour.records(Dimension.ALL);
+        Dashboard.ReviewScore program = all.isEmpty() ? null : score(all.get(0));
         List<Dashboard.ReviewScore> lowest = new ArrayList<>();
-        for (Kpi k : reviewHour.getOrDefault(Dimension.PRODUCT, Map.of()).values()) {
+        for (Kpi k : reviewHour.records(Dimension.PRODUCT)) {
             if (k.reviews >= Dashboard.RATED_REVIEWS) lowest.add(score(k));
         }
         lowest.sort(LOWEST_RATING);
         List<Dashboard.MatchRow> matches = new ArrayList<>();
-        for (Kpi k : AudienceMatch.best(hour(Dimension.MATCH), Dashboard.MATCHES)) {
+        for (Kpi k : AudienceMatch.best(hour.records(Dimension.MATCH), Dashboard.MATCHES)) {
             matches.add(new Dashboard.MatchRow(k.key, k.clicks, k.attributedOrders, k.conversionRate,
                     Money.toDecimal(k.attributedGmvCents)));
         }
         return new Dashboard.Snapshot(bootstrapServers, elapsed, eventsProduced, attributions, kpis, alerts,
-                deadLetters, hourStart, first(top, Dashboard.TOP_CREATORS), reviewHourStart, program,
+                deadLetters, hour.start, first(top, Dashboard.TOP_CREATORS), reviewHour.start, program,
                 first(lowest, Dashboard.LOWEST_RATED), matches, new ArrayList<>(latestAlerts));
     }
 
@@ -120,31 +115,33 @@ public final class DashboardModel {
      * products in the latest hourly window with reviews.
      */
     private void acceptKpi(Kpi k) {
-        Dimension dimension = k.dimension();
         if (k.windowEnd - k.windowStart != HOUR_MS) return;
-        if (REVIEWED.contains(dimension) && k.reviews > 0) acceptReviewed(k);
-        if (!SHOWN.contains(dimension)) return;
-        if (hourStart == null || k.windowStart > hourStart) {
-            hourStart = k.windowStart;
-            hour.clear();
-        } else if (k.windowStart < hourStart) {
-            return;
-        }
-        hour.computeIfAbsent(dimension, d -> new HashMap<>()).put(k.key, k);
+        if (REVIEWED.contains(k.dimension()) && k.reviews > 0) reviewHour.accept(k);
+        if (SHOWN.contains(k.dimension())) hour.accept(k);
     }
 
-    private void acceptReviewed(Kpi k) {
-        if (reviewHourStart == null || k.windowStart > reviewHourStart) {
-            reviewHourStart = k.windowStart;
-            reviewHour.clear();
-        } else if (k.windowStart < reviewHourStart) {
-            return;
-        }
-        reviewHour.computeIfAbsent(k.dimension(), d -> new HashMap<>()).put(k.key, k);
-    }
+    /**
+     * The latest hourly window among the records taken, and its latest record of each dimension and key: a later hour
+     * replaces it, an earlier one's records are ignored.
+     */
+    private static final class LatestHour {
+        /** Null before the first record. */
+        Long start;
+        final Map<Dimension, Map<String, Kpi>> records = new EnumMap<>(Dimension.class);
 
-    private List<Kpi> hour(Dimension dimension) {
-        return new ArrayList<>(hour.getOrDefault(dimension, Map.of()).values());
+        void accept(Kpi k) {
+            if (start == null || k.windowStart > start) {
+                start = k.windowStart;
+                records.clear();
+            } else if (k.windowStart < start) {
+                return;
+            }
+            records.computeIfAbsent(k.dimension(), d -> new HashMap<>()).put(k.key, k);
+        }
+
+        List<Kpi> records(Dimension dimension) {
+            return new ArrayList<>(records.getOrDefault(dimension, Map.of()).values());
+        }
     }
 
     private static Dashboard.ReviewScore score(Kpi k) {
