@@ -136,8 +136,11 @@ public final class Generator implements Iterator<GeneratedRecord> {
     private long spendCount;
     private long invalidCount;
     private long reviewCount;
-    /** Recent purchases of the story's product, oldest first: {orderId, userId, ts}. */
-    private final ArrayDeque<Object[]> storyBuyers = new ArrayDeque<>();
+    /** Recent purchases of the story's product, oldest first. */
+    private final ArrayDeque<Purchase> storyBuyers = new ArrayDeque<>();
+
+    /** A line of the story's product that its buyer did not review on their own. */
+    private record Purchase(String orderId, String userId, long ts) {}
 
     public Generator(GeneratorSettings settings) {
         settings.validate();
@@ -385,13 +388,13 @@ public final class Generator implements Iterator<GeneratedRecord> {
      */
     private void storyReview(long t) {
         Catalog.Item item = catalog.items[cast.reviewedProduct];
-        Object[] purchase = storyBuyers.peekFirst();
+        Purchase purchase = storyBuyers.peekFirst();
         String orderId = null;
         String user;
-        if (purchase != null && (long) purchase[2] < t) {
+        if (purchase != null && purchase.ts() < t) {
             storyBuyers.pollFirst();
-            orderId = (String) purchase[0];
-            user = (String) purchase[1];
+            orderId = purchase.orderId();
+            user = purchase.userId();
         } else {
             user = randomUser();
         }
@@ -611,7 +614,7 @@ public final class Generator implements Iterator<GeneratedRecord> {
         if (!draw.chance(REVIEW)) {
             if (cast != null && product == cast.reviewedProduct) {
                 if (storyBuyers.size() == STORY_BUYERS) storyBuyers.pollFirst();
-                storyBuyers.addLast(new Object[] {orderId, user, orderTs});
+                storyBuyers.addLast(new Purchase(orderId, user, orderTs));
             }
             return;
         }
