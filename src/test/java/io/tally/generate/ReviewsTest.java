@@ -191,22 +191,12 @@ class ReviewsTest {
         s.eventsPerSimulatedSecond = 20;
         s.invalid = 0;
         Generator generator = new Generator(s);
-        long reviews = 0;
-        long sum = 0;
-        long clicks = 0;
+        StoryWindow first = new StoryWindow();
         for (int i = 0; i < 60_000; i++) {
             GeneratedRecord r = generator.next();
-            if (r.ts() >= generator.startTs() + HOUR) continue;
-            if (r.record() instanceof Review review && review.productId.equals(STORY_PRODUCT)) {
-                reviews++;
-                sum += review.rating;
-            } else if (r.record() instanceof Click click && click.productId.equals(STORY_PRODUCT)) {
-                clicks++;
-            }
+            if (r.ts() < generator.startTs() + HOUR) first.add(r);
         }
-        assertThat(reviews).isGreaterThanOrEqualTo(5);
-        assertThat((double) sum / reviews).isLessThan(3.0);
-        assertThat(clicks).isPositive();
+        first.assertBreaches();
     }
 
     /** However dense the traffic, the burst still breaches: every review of the product meanwhile is bad. */
@@ -217,20 +207,33 @@ class ReviewsTest {
         Generator generator = new Generator(s);
         long from = generator.startTs() + HOUR; // the second window of the burst: its first has 50 minutes of it
         long until = from + HOUR;
-        long reviews = 0;
-        long sum = 0;
-        long clicks = 0;
+        StoryWindow second = new StoryWindow();
         for (GeneratedRecord r = generator.next(); r.ts() < until + s.disorderMs; r = generator.next()) {
-            if (r.ts() < from || r.ts() >= until) continue;
+            if (r.ts() >= from && r.ts() < until) second.add(r);
+        }
+        second.assertBreaches();
+    }
+
+    /** The story product's reviews and clicks in one hourly window, and whether review-score-drop breaches there. */
+    private static final class StoryWindow {
+        long reviews;
+        long ratingSum;
+        long clicks;
+
+        void add(GeneratedRecord r) {
             if (r.record() instanceof Review review && review.productId.equals(STORY_PRODUCT)) {
                 reviews++;
-                sum += review.rating;
+                ratingSum += review.rating;
             } else if (r.record() instanceof Click click && click.productId.equals(STORY_PRODUCT)) {
                 clicks++;
             }
         }
-        assertThat(reviews).isGreaterThanOrEqualTo(5);
-        assertThat((double) sum / reviews).isLessThan(3.0);
-        assertThat(clicks).isPositive();
+
+        /** avgRating < 3.0 with at least 5 reviews, while the product is clicked. */
+        void assertBreaches() {
+            assertThat(reviews).isGreaterThanOrEqualTo(5);
+            assertThat((double) ratingSum / reviews).isLessThan(3.0);
+            assertThat(clicks).isPositive();
+        }
     }
 }

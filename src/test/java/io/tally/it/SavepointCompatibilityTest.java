@@ -42,7 +42,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -154,24 +153,25 @@ class SavepointCompatibilityTest {
         Map<Stream, List<String>> expected = new EnumMap<>(replayOf(version, data));
         for (Stream s : Replay.OUTPUTS) {
             List<String> committedBefore = lines(kept.resolve("before").resolve(s.wireName() + ".jsonl"));
-            if (s == Stream.KPIS) committedBefore = committedBefore.stream().map(SavepointCompatibilityTest::upgraded).toList();
+            if (s == Stream.KPIS) {
+                committedBefore = LiveRuns.comparable(s, committedBefore.stream().map(SavepointCompatibilityTest::upgraded).toList());
+            }
             expected.put(s, StandaloneClusterIT.minus(expected.get(s), committedBefore));
         }
         assertThat(expected.get(Stream.ATTRIBUTIONS)).as("attributions after the restore").isNotEmpty();
 
-        // Dimensions the old version did not have count from the upgrade on: compared apart, below.
+        live.assertOutputsEqual(config, expected, Replay.OUTPUTS.stream().filter(s -> s != Stream.KPIS).toList());
+
+        // Dimensions the old version did not have count from the upgrade on: compared apart.
         Set<Dimension> added = ADDED_SINCE.getOrDefault(version, Set.of());
         List<String> liveKpis = LiveRuns.comparable(Stream.KPIS, KAFKA.readAllValues(config.topic(Stream.KPIS)));
         Map<Boolean, List<String>> liveByAdded = byDimension(liveKpis, added);
         Map<Boolean, List<String>> expectedByAdded = byDimension(expected.get(Stream.KPIS), added);
         SoftAssertions softly = new SoftAssertions();
-        for (Stream s : Replay.OUTPUTS) {
-            List<String> committed = s == Stream.KPIS ? liveByAdded.get(false)
-                    : LiveRuns.comparable(s, KAFKA.readAllValues(config.topic(s)));
-            List<String> wanted = s == Stream.KPIS ? expectedByAdded.get(false) : expected.get(s);
-            softly.assertThat(StandaloneClusterIT.minus(committed, wanted)).as("%s records live and not in replay", s).isEmpty();
-            softly.assertThat(StandaloneClusterIT.minus(wanted, committed)).as("%s records in replay and not live", s).isEmpty();
-        }
+        softly.assertThat(StandaloneClusterIT.minus(liveByAdded.get(false), expectedByAdded.get(false)))
+                .as("kpis records live and not in replay").isEmpty();
+        softly.assertThat(StandaloneClusterIT.minus(expectedByAdded.get(false), liveByAdded.get(false)))
+                .as("kpis records in replay and not live").isEmpty();
         if (!added.isEmpty()) assertAddedDimensions(softly, data, liveByAdded.get(true), replayOf(version, data));
         softly.assertAll();
     }
@@ -234,7 +234,8 @@ class SavepointCompatibilityTest {
 
     /**
      * An old version's KPI record as this version writes it: the metrics it lacked are those of a window without
-     * their input (0, or null where derived). The data sets of older versions hold no reviews.
+     * their input (0, or null where derived). The data sets of older versions hold no reviews. Not yet in
+     * {@link LiveRuns#comparable} form.
      */
     private static String upgraded(String line) {
         try {
@@ -244,7 +245,7 @@ class SavepointCompatibilityTest {
                 if (m.isBase()) k.put(m.wireName(), 0);
                 else k.putNull(m.wireName());
             }
-            return JSON.writeValueAsString(new TreeMap<>(JSON.convertValue(k, Map.class)));
+            return JSON.writeValueAsString(k);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
